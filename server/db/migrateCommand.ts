@@ -1,0 +1,20 @@
+import { ConfigError, loadConfig } from '../config';
+import { migrate } from './migrate';
+import { openDatabase } from './open';
+
+/** `npm run migrate`: brings the configured database to the current schema and exits. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const db = await openDatabase(config);
+  try {
+    const applied = await migrate(db);
+    console.log(applied.length ? `applied migrations ${applied.join(', ')} (${db.kind})` : `schema is current (${db.kind})`);
+  } finally {
+    await db.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
+  process.exit(1);
+});

@@ -1,0 +1,17 @@
+import type { Database } from '../db/database';
+import type { Conversation } from './conversations';
+import type { Message } from './messages';
+
+/** What happened, told to the live consoles and widgets after the transaction commits. */
+export type HubEvent =
+  | { type: 'conversation:new'; conversation: Conversation }
+  | { type: 'conversation:updated'; conversation: Conversation }
+  | { type: 'message:new'; message: Message };
+
+/** Everything a domain function may touch, passed in explicitly. */
+export type DomainContext = {
+  db: Database;
+  publish: (events: HubEvent[]) => void;
+  now: () => Date;
+  limits: { messageMaxLength: number };
+};

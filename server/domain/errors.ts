@@ -1,0 +1,37 @@
+/** Every failure a client can be told about, by stable code. Transports map codes to statuses. */
+export type ErrorCode =
+  | 'validation_failed'
+  | 'message_empty'
+  | 'message_too_long'
+  | 'invalid_json'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'invalid_cursor'
+  | 'unauthorized'
+  | 'invalid_credentials'
+  | 'forbidden'
+  | 'not_found'
+  | 'conversation_not_found'
+  | 'customer_not_found'
+  | 'message_not_found'
+  | 'method_not_allowed'
+  | 'unavailable'
+  | 'internal';
+
+/** An expected failure whose message is safe to show to the client. */
+export class HubError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'HubError';
+  }
+}
+
+/** What a client is told about a failure: the HubError as it is, anything else as `internal`. */
+export function publicError(error: unknown): { code: ErrorCode; message: string } {
+  if (error instanceof HubError) return { code: error.code, message: error.message };
+  return { code: 'internal', message: 'Something went wrong on our side; it has been logged' };
+}

@@ -1,0 +1,153 @@
+import type { Queryable } from '../db/database';
+import type { Channel } from './conversations';
+import { decodeCursor, encodeCursor, type Page } from './cursor';
+import { HubError } from './errors';
+import { newId } from './ids';
+
+export type AuthorKind = 'customer' | 'agent' | 'system';
+
+export type Message = {
+  id: string;
+  conversationId: string;
+  customerId: string;
+  channel: Channel;
+  direction: 'inbound' | 'outbound';
+  author: { kind: AuthorKind; id: string | null; name: string | null };
+  body: string;
+  /** The sender's own id for this message (widget client id, email Message-ID), if it gave one. */
+  clientId: string | null;
+  createdAt: string;
+};
+
+type MessageRow = {
+  id: string;
+  seq: number;
+  conversation_id: string;
+  customer_id: string;
+  channel: Channel;
+  direction: 'inbound' | 'outbound';
+  author_kind: AuthorKind;
+  author_id: string | null;
+  author_name: string | null;
+  body: string;
+  external_id: string | null;
+  created_at: Date;
+};
+
+const SELECT_MESSAGE = `
+  SELECT m.*, CASE m.author_kind WHEN 'agent' THEN a.name WHEN 'customer' THEN c.name END AS author_name
+    FROM messages m
+    LEFT JOIN agents a ON m.author_kind = 'agent' AND a.id = m.author_id
+    LEFT JOIN customers c ON m.author_kind = 'customer' AND c.id = m.author_id`;
+
+const toMessage = (row: MessageRow): Message => ({
+  id: row.id,
+  conversationId: row.conversation_id,
+  customerId: row.customer_id,
+  channel: row.channel,
+  direction: row.direction,
+  author: { kind: row.author_kind, id: row.author_id, name: row.author_name },
+  body: row.body,
+  clientId: row.external_id,
+  createdAt: row.created_at.toISOString(),
+});
+
+/** The body as stored: trimmed, never empty, never longer than the limit. */
+export function normalizeBody(body: string, maxLength: number): string {
+  const trimmed = body.trim();
+  if (trimmed === '') throw new HubError('message_empty', 'The message has no text');
+  if (trimmed.length > maxLength) {
+    throw new HubError('message_too_long', `The message is longer than ${maxLength} characters`);
+  }
+  return trimmed;
+}
+
+/** The start of a message on one line, for timeline entries and previews. */
+export function excerpt(body: string, length = 200): string {
+  const flat = body.replace(/\s+/g, ' ');
+  return flat.length > length ? `${flat.slice(0, length - 1)}…` : flat;
+}
+
+export type NewMessage = Omit<Message, 'id' | 'createdAt'> & { createdAt: Date };
+
+export async function insertMessage(tx: Queryable, message: NewMessage): Promise<Message> {
+  const [row] = await tx.query<MessageRow>(
+    `INSERT INTO messages (id, conversation_id, customer_id, channel, direction, author_kind, author_id, body, external_id, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+    [
+      newId('msg'),
+      message.conversationId,
+      message.customerId,
+      message.channel,
+      message.direction,
+      message.author.kind,
+      message.author.id,
+      message.body,
+      message.clientId,
+      message.createdAt,
+    ],
+  );
+  return toMessage({ ...row!, author_name: message.author.name });
+}
+
+/** The message this author already sent under this client id, if any (the idempotency check). */
+export async function findMessageByClientId(
+  tx: Queryable,
+  author: { kind: AuthorKind; id: string },
+  clientId: string,
+): Promise<Message | undefined> {
+  const [row] = await tx.query<MessageRow>(
+    `${SELECT_MESSAGE} WHERE m.author_kind = $1 AND m.author_id = $2 AND m.external_id = $3`,
+    [author.kind, author.id, clientId],
+  );
+  return row && toMessage(row);
+}
+
+export async function listConversationMessages(
+  db: Queryable,
+  conversationId: string,
+  page: { cursor?: string; limit: number },
+): Promise<Page<Message>> {
+  const after = page.cursor ? (decodeCursor(page.cursor, ['number'])[0] as number) : 0;
+  const rows = await db.query<MessageRow>(
+    `${SELECT_MESSAGE} WHERE m.conversation_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3`,
+    [conversationId, after, page.limit + 1],
+  );
+  return pageOf(rows, page.limit);
+}
+
+/**
+ * A customer's chat messages after `afterId` (all when omitted), oldest first: what a widget
+ * missed while it was away. The seq order is commit order per customer, so nothing is skipped.
+ */
+export async function listCustomerMessagesSince(
+  db: Queryable,
+  customerId: string,
+  channel: Channel,
+  afterId: string | undefined,
+  limit: number,
+): Promise<{ messages: Message[]; hasMore: boolean }> {
+  let after = 0;
+  if (afterId) {
+    const [anchor] = await db.query<{ seq: number }>('SELECT seq FROM messages WHERE id = $1 AND customer_id = $2', [
+      afterId,
+      customerId,
+    ]);
+    if (!anchor) throw new HubError('message_not_found', `No message ${afterId} in this conversation`);
+    after = anchor.seq;
+  }
+  const rows = await db.query<MessageRow>(
+    `${SELECT_MESSAGE} WHERE m.customer_id = $1 AND m.channel = $2 AND m.seq > $3 ORDER BY m.seq LIMIT $4`,
+    [customerId, channel, after, limit + 1],
+  );
+  return { messages: rows.slice(0, limit).map(toMessage), hasMore: rows.length > limit };
+}
+
+function pageOf(rows: MessageRow[], limit: number): Page<Message> {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return {
+    items: items.map(toMessage),
+    nextCursor: rows.length > limit && last ? encodeCursor([last.seq]) : null,
+  };
+}

@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { HttpDeps } from './deps';
+import { errorResponses } from './errors';
+import { jsonBody } from './jsonBody';
+import { openApiDocument } from './openapi';
+import { authRoutes } from './routes/auth';
+import { conversationRoutes } from './routes/conversations';
+import { customerRoutes } from './routes/customers';
+import { healthRoutes } from './routes/health';
+
+// A proxy's request id is kept for log correlation only when it is plainly an id.
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
+
+/** The router with every HTTP route of the hub. */
+export function createRouter(deps: HttpDeps, publicUrl: string): Router {
+  const router = new Router();
+  healthRoutes(router, deps);
+  authRoutes(router, deps);
+  conversationRoutes(router, deps);
+  customerRoutes(router, deps);
+  const document = openApiDocument(publicUrl);
+  router.get('/api/openapi.json', (ctx) => {
+    ctx.body = document;
+  });
+  return router;
+}
+
+export function createHttpApp(deps: HttpDeps, publicUrl: string): Koa {
+  const app = new Koa();
+  app.proxy = true;
+  const router = createRouter(deps, publicUrl);
+  app.use(async (ctx, next) => {
+    const given = ctx.get('x-request-id');
+    ctx.state.requestId = REQUEST_ID.test(given) ? given : randomUUID();
+    ctx.set('X-Request-Id', ctx.state.requestId);
+    await next();
+  });
+  app.use(errorResponses(deps.log));
+  app.use(jsonBody());
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: true }));
+  return app;
+}

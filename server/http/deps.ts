@@ -1,0 +1,10 @@
+import type { Logger } from 'pino';
+import type { DomainContext } from '../domain/context';
+
+export type HttpDeps = {
+  domain: DomainContext;
+  secretKey: string;
+  log: Logger;
+  /** Each resolves when its dependency answers, for /readyz. */
+  readiness: { database: () => Promise<unknown>; redis: () => Promise<unknown> };
+};

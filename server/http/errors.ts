@@ -1,0 +1,50 @@
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+import { type ErrorCode, HubError, publicError } from '../domain/errors';
+
+const statusByCode: Record<ErrorCode, number> = {
+  validation_failed: 400,
+  message_empty: 400,
+  message_too_long: 400,
+  invalid_json: 400,
+  invalid_cursor: 400,
+  unauthorized: 401,
+  invalid_credentials: 401,
+  forbidden: 403,
+  not_found: 404,
+  conversation_not_found: 404,
+  customer_not_found: 404,
+  message_not_found: 404,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** The one exit for errors: `{ error: { code, message } }` with the status the code means. */
+export function errorResponses(log: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        throw new HubError('not_found', `No route ${ctx.method} ${ctx.path}`);
+      }
+    } catch (caught) {
+      const error = fromKoaError(caught);
+      const body = publicError(error);
+      if (body.code === 'internal') log.error({ err: caught, requestId: ctx.state.requestId }, 'request failed');
+      ctx.status = statusByCode[body.code];
+      ctx.body = { error: body };
+      if (error instanceof HubError && error.code === 'unauthorized') ctx.set('WWW-Authenticate', 'Bearer');
+    }
+  };
+}
+
+// The router's allowedMethods() throws http-errors; keep their meaning under our codes.
+function fromKoaError(error: unknown): unknown {
+  const status = (error as { status?: number }).status;
+  if (error instanceof HubError || typeof status !== 'number') return error;
+  if (status === 405 || status === 501) return new HubError('method_not_allowed', 'This method is not allowed here');
+  return error;
+}

@@ -1,0 +1,47 @@
+import type { Namespace } from 'socket.io';
+import { z } from 'zod';
+import { type Agent, getAgent } from '../domain/agents';
+import { verifyAgentToken } from '../domain/agentTokens';
+import { publicError } from '../domain/errors';
+import { bodySchema, clientIdSchema, idSchema } from '../domain/messageInput';
+import { parseInput } from '../domain/parseInput';
+import { replyAsAgent } from '../domain/replies';
+import { acknowledged } from './acks';
+import type { RealtimeDeps } from './deps';
+import { AGENTS_ROOM, agentRoom } from './rooms';
+
+const agentMessageSchema = z.object({ conversationId: idSchema, clientId: clientIdSchema, body: bodySchema });
+
+/** `/agents`: the consoles of signed-in agents. */
+export function serveAgents(namespace: Namespace, deps: RealtimeDeps): void {
+  namespace.use((socket, next) => {
+    const auth = socket.handshake.auth as { token?: unknown };
+    Promise.resolve()
+      .then(() => getAgent(deps.domain.db, verifyAgentToken(deps.secretKey, auth.token)))
+      .then(
+        (agent) => {
+          socket.data.agent = agent;
+          next();
+        },
+        (error: unknown) => {
+          const body = publicError(error);
+          if (body.code === 'internal') deps.log.error({ err: error }, 'agent socket auth failed');
+          next(Object.assign(new Error(body.message), { data: body }));
+        },
+      );
+  });
+
+  namespace.on('connection', (socket) => {
+    const agent = socket.data.agent as Agent;
+    void socket.join([AGENTS_ROOM, agentRoom(agent.id)]);
+
+    socket.on(
+      'message:send',
+      acknowledged(deps.log, deps.inFlight, 'message:send', async (payload) => {
+        const { conversationId, clientId, body } = parseInput(agentMessageSchema, payload);
+        const result = await replyAsAgent(deps.domain, { agentId: agent.id, conversationId, clientId, body });
+        return { message: result.message, duplicate: result.duplicate };
+      }),
+    );
+  });
+}

@@ -1,0 +1,5 @@
+import type { Logger } from 'pino';
+import type { DomainContext } from '../domain/context';
+import type { InFlight } from '../inFlight';
+
+export type RealtimeDeps = { domain: DomainContext; log: Logger; inFlight: InFlight; secretKey: string };

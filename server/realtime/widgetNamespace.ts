@@ -1,0 +1,53 @@
+import type { Namespace } from 'socket.io';
+import { z } from 'zod';
+import { chatInbound } from '../channels/chat';
+import { ingest } from '../domain/ingest';
+import { idSchema } from '../domain/messageInput';
+import { listCustomerMessagesSince } from '../domain/messages';
+import { parseInput } from '../domain/parseInput';
+import { startVisitorSession, type VisitorSession } from '../domain/visitors';
+import { acknowledged } from './acks';
+import type { RealtimeDeps } from './deps';
+import { customerRoom } from './rooms';
+
+const sinceSchema = z.object({ afterId: idSchema.optional() }).optional();
+const SINCE_PAGE = 500;
+
+/** `/widget`: website visitors chat here. */
+export function serveWidget(namespace: Namespace, deps: RealtimeDeps): void {
+  namespace.use((socket, next) => {
+    const auth = socket.handshake.auth as { visitorId?: unknown };
+    startVisitorSession(deps.domain.db, auth.visitorId).then(
+      (session) => {
+        socket.data.session = session;
+        next();
+      },
+      (error: unknown) => {
+        deps.log.error({ err: error }, 'widget session failed');
+        next(Object.assign(new Error('The chat is unavailable; try again shortly'), { data: { code: 'unavailable' } }));
+      },
+    );
+  });
+
+  namespace.on('connection', (socket) => {
+    const session = socket.data.session as VisitorSession;
+    void socket.join(customerRoom(session.customerId));
+    socket.emit('session', { visitorId: session.visitorId, customerId: session.customerId });
+
+    socket.on(
+      'message:send',
+      acknowledged(deps.log, deps.inFlight, 'message:send', async (payload) => {
+        const result = await ingest(deps.domain, chatInbound(session, payload));
+        return { message: result.message, duplicate: result.duplicate };
+      }),
+    );
+
+    socket.on(
+      'messages:since',
+      acknowledged(deps.log, deps.inFlight, 'messages:since', async (payload) => {
+        const { afterId } = parseInput(sinceSchema, payload) ?? {};
+        return listCustomerMessagesSince(deps.domain.db, session.customerId, 'chat', afterId, SINCE_PAGE);
+      }),
+    );
+  });
+}
