@@ -21,6 +21,8 @@ export type Hub = {
   url: string;
   db: Database;
   domain: DomainContext;
+  /** The HTTP request handler (Koa), for tests that need no port. */
+  handler: (req: IncomingMessage, res: ServerResponse) => unknown;
   /** Stops accepting, finishes in-flight work, closes connections. */
   close: () => Promise<void>;
 };
@@ -88,7 +90,7 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
       await Promise.all([closed, inFlight.drain()]);
       for (const step of cleanup) await step();
     };
-    return { url, db, domain, close };
+    return { url, db, domain, handler: handleRequest, close };
   } catch (error) {
     for (const step of cleanup) await step().catch(() => undefined);
     throw error;

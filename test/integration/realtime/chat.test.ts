@@ -45,8 +45,8 @@ describe('a chat between a visitor and an agent', () => {
 
     const timeline = await fetch(`${hub.url}/api/customers/${session.customerId}/timeline`, {
       headers: { authorization: `Bearer ${token}` },
-    }).then((response) => response.json());
-    expect(timeline.items.map((event: { kind: string; reference: string }) => [event.kind, event.reference])).toEqual(
+    }).then((response) => response.json() as Promise<{ items: { kind: string; reference: string }[] }>);
+    expect(timeline.items.map((event) => [event.kind, event.reference])).toEqual(
       expect.arrayContaining([
         ['message.received', message.id],
         ['conversation.opened', message.conversationId],
