@@ -16,10 +16,10 @@ module.exports = {
     },
     {
       name: 'workers-do-not-serve',
-      comment: 'Workers reach consoles through Redis, not by importing the HTTP or socket servers.',
+      comment: 'Workers reach consoles through Redis (the emitter), not by importing the HTTP or socket servers.',
       severity: 'error',
       from: { path: '^workers/' },
-      to: { path: '^server/(http|realtime)/' },
+      to: { path: ['^server/http/', '^server/realtime/(socketServer|widgetNamespace|agentsNamespace|acks)'] },
     },
   ],
   options: {

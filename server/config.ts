@@ -25,6 +25,20 @@ const redisUrl = z
   .transform((value) => (value ? value : undefined))
   .refine((value) => value === undefined || /^rediss?:\/\//.test(value), 'must be a redis:// or rediss:// URL');
 
+const smtpUrl = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value ? value : undefined))
+  .refine((value) => value === undefined || /^smtps?:\/\//.test(value), 'must be an smtp:// or smtps:// URL');
+
+const emailList = z
+  .string()
+  .transform((value) => value.split(',').map((address) => address.trim().toLowerCase()).filter(Boolean))
+  .pipe(z.array(z.email({ error: 'must be a comma-separated list of email addresses' })).min(1));
+
+const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']).transform((value) => ['true', '1', 'yes', 'on'].includes(value));
+
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
@@ -43,6 +57,27 @@ const environmentSchema = z.object({
   WIDGET_ORIGINS: optionalString,
   MESSAGE_MAX_LENGTH: z.coerce.number().int().min(1).max(100_000).default(10_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+  SMTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  SUPPORT_ADDRESSES: emailList.default(['support@example.com']),
+  SMTP_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+  SMTP_AUTH_USER: optionalString,
+  SMTP_AUTH_PASSWORD: optionalString,
+  SMTP_TLS_KEY_FILE: optionalString,
+  SMTP_TLS_CERT_FILE: optionalString,
+  SMTP_SENDER_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  SMTP_OUT_URL: smtpUrl,
+  EMAIL_FROM_NAME: z.string().trim().min(1).max(100).default('Support'),
+  EMAIL_AUTO_ACK: flag.default(false),
+  EMAIL_AUTO_ACK_TEMPLATE: z
+    .string()
+    .min(1)
+    .default('Hello {{name}},\n\nWe received your message "{{subject}}" and will answer soon.\n\nSupport'),
+  INBOUND_EMAIL_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  FILES_DIR: optionalString,
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).default(10 * 1024 * 1024),
+  ATTACHMENTS_MAX_COUNT: z.coerce.number().int().min(0).default(50),
+  EMAIL_OUT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
 });
 
 export type Config = Readonly<{
@@ -61,6 +96,25 @@ export type Config = Readonly<{
   widgetOrigins: string[] | true;
   messageMaxLength: number;
   shutdownTimeoutMs: number;
+  email: Readonly<{
+    smtpPort: number;
+    smtpHost: string;
+    /** The addresses we receive for; the first is the From of replies. */
+    supportAddresses: readonly string[];
+    maxMessageBytes: number;
+    auth: { user: string; password: string } | undefined;
+    tls: { keyFile: string; certFile: string } | undefined;
+    senderLimitPerMinute: number;
+    /** Where replies go out; undefined writes .eml files under DATA_DIR/outbox. */
+    outboundUrl: string | undefined;
+    fromName: string;
+    autoAcknowledge: { template: string } | undefined;
+    inboundApiKey: string | undefined;
+    filesDir: string;
+    attachmentMaxBytes: number;
+    attachmentsMaxCount: number;
+    outboundConcurrency: number;
+  }>;
 }>;
 
 /** A configuration value that cannot be used; names the variable so one log line says what to fix. */
@@ -84,6 +138,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   }
   const env = parsed.data;
   const dataDir = path.resolve(env.DATA_DIR);
+  if (Boolean(env.SMTP_AUTH_USER) !== Boolean(env.SMTP_AUTH_PASSWORD)) {
+    throw new ConfigError(env.SMTP_AUTH_USER ? 'SMTP_AUTH_PASSWORD' : 'SMTP_AUTH_USER', 'SMTP AUTH needs both SMTP_AUTH_USER and SMTP_AUTH_PASSWORD');
+  }
+  if (Boolean(env.SMTP_TLS_KEY_FILE) !== Boolean(env.SMTP_TLS_CERT_FILE)) {
+    throw new ConfigError(env.SMTP_TLS_KEY_FILE ? 'SMTP_TLS_CERT_FILE' : 'SMTP_TLS_KEY_FILE', 'STARTTLS needs both SMTP_TLS_KEY_FILE and SMTP_TLS_CERT_FILE');
+  }
   return Object.freeze({
     port: env.PORT,
     host: env.HOST,
@@ -99,6 +159,26 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     widgetOrigins: env.WIDGET_ORIGINS ? env.WIDGET_ORIGINS.split(',').map((origin) => origin.trim()) : true,
     messageMaxLength: env.MESSAGE_MAX_LENGTH,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    email: Object.freeze({
+      smtpPort: env.SMTP_PORT,
+      smtpHost: env.SMTP_HOST,
+      supportAddresses: env.SUPPORT_ADDRESSES,
+      maxMessageBytes: env.SMTP_MAX_MESSAGE_BYTES,
+      auth: env.SMTP_AUTH_USER && env.SMTP_AUTH_PASSWORD ? { user: env.SMTP_AUTH_USER, password: env.SMTP_AUTH_PASSWORD } : undefined,
+      tls:
+        env.SMTP_TLS_KEY_FILE && env.SMTP_TLS_CERT_FILE
+          ? { keyFile: path.resolve(env.SMTP_TLS_KEY_FILE), certFile: path.resolve(env.SMTP_TLS_CERT_FILE) }
+          : undefined,
+      senderLimitPerMinute: env.SMTP_SENDER_LIMIT_PER_MINUTE,
+      outboundUrl: env.SMTP_OUT_URL,
+      fromName: env.EMAIL_FROM_NAME,
+      autoAcknowledge: env.EMAIL_AUTO_ACK ? { template: env.EMAIL_AUTO_ACK_TEMPLATE } : undefined,
+      inboundApiKey: env.INBOUND_EMAIL_API_KEY,
+      filesDir: path.resolve(env.FILES_DIR ?? path.join(dataDir, 'files')),
+      attachmentMaxBytes: env.ATTACHMENT_MAX_BYTES,
+      attachmentsMaxCount: env.ATTACHMENTS_MAX_COUNT,
+      outboundConcurrency: env.EMAIL_OUT_CONCURRENCY,
+    }),
   });
 }
 
@@ -114,4 +194,17 @@ function readOrCreateSecretKey(dataDir: string): string {
   const key = randomBytes(32).toString('hex');
   writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
   return key;
+}
+
+/** loadConfig for entry points: a bad value prints one line naming the variable and exits 1. */
+export function loadConfigOrExit(check: (config: Config) => void = () => undefined): Config {
+  try {
+    const config = loadConfig();
+    check(config);
+    return config;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`Configuration error: ${error.message}`);
+    process.exit(1);
+  }
 }

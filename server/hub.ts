@@ -10,15 +10,20 @@ import type { DomainContext } from './domain/context';
 import { createHttpApp } from './http/app';
 import { InFlight } from './inFlight';
 import { serveAgents } from './realtime/agentsNamespace';
+import { createQueues } from './queues';
 import { createPublisher } from './realtime/publisher';
 import { createSocketServer } from './realtime/socketServer';
 import { serveWidget } from './realtime/widgetNamespace';
 import { connectRedis, type RedisTarget } from './redis/connect';
 import { startEmbeddedRedis } from './redis/embeddedRedis';
+import { startInboundSmtp } from './channels/email/smtpServer';
+import { startWorkers } from '../workers/startWorkers';
 
 export type Hub = {
   /** The address it listens on, e.g. http://127.0.0.1:3000 */
   url: string;
+  /** The port the inbound SMTP server listens on. */
+  smtpPort: number;
   db: Database;
   domain: DomainContext;
   /** The HTTP request handler (Koa), for tests that need no port. */
@@ -27,8 +32,11 @@ export type Hub = {
   close: () => Promise<void>;
 };
 
-/** Starts the hub's server: storage (migrated), Redis, HTTP and Socket.IO on one port. */
-export async function startHub(config: Config, log: Logger): Promise<Hub> {
+/**
+ * Starts the hub's server: storage (migrated), Redis, HTTP and Socket.IO on one port, the SMTP
+ * server on another, and, with `workers`, the queue processors in the same process.
+ */
+export async function startHub(config: Config, log: Logger, options: { workers: boolean }): Promise<Hub> {
   const cleanup: (() => Promise<unknown>)[] = [];
   try {
     const embeddedRedis = config.redisUrl ? undefined : await startEmbeddedRedis(config.dataDir, log);
@@ -49,11 +57,14 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
 
     const publisher = connectRedis(redisTarget);
     const subscriber = publisher.duplicate();
-    for (const client of [publisher, subscriber]) client.on('error', (error) => log.warn({ err: error }, 'redis connection error'));
+    const queueConnection = connectRedis(redisTarget, { maxRetriesPerRequest: null });
+    const redisClients = [publisher, subscriber, queueConnection];
+    for (const client of redisClients) client.on('error', (error) => log.warn({ err: error }, 'redis connection error'));
     cleanup.unshift(async () => {
-      publisher.disconnect();
-      subscriber.disconnect();
+      for (const client of redisClients) client.disconnect();
     });
+    const queues = createQueues(queueConnection, config.redisPrefix);
+    cleanup.unshift(queues.close);
 
     let handleRequest: (req: IncomingMessage, res: ServerResponse) => unknown = (_req, res) => res.writeHead(503).end();
     const httpServer = createServer((req, res) => handleRequest(req, res));
@@ -62,6 +73,7 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
     const domain: DomainContext = {
       db,
       publish: createPublisher(io),
+      queues: queues.producers,
       now: () => new Date(),
       limits: { messageMaxLength: config.messageMaxLength },
     };
@@ -69,10 +81,22 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
     serveWidget(io.of('/widget'), realtimeDeps);
     serveAgents(io.of('/agents'), realtimeDeps);
     const app = createHttpApp(
-      { domain, log, secretKey: config.secretKey, readiness: { database: () => db.query('SELECT 1'), redis: () => publisher.ping() } },
+      {
+        domain,
+        log,
+        secretKey: config.secretKey,
+        email: config.email,
+        readiness: { database: () => db.query('SELECT 1'), redis: () => publisher.ping() },
+      },
       config.publicUrl,
     );
     handleRequest = app.callback();
+    const smtp = await startInboundSmtp({ domain, email: config.email, log, redis: publisher, redisPrefix: config.redisPrefix, inFlight });
+    cleanup.unshift(smtp.close);
+    if (options.workers) {
+      const workers = await startWorkers(config, log, { db, redis: redisTarget });
+      cleanup.unshift(workers.close);
+    }
 
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
@@ -87,10 +111,12 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
       httpServer.closeIdleConnections();
       // io.close() disconnects every socket; handlers already running go on and are awaited below.
       void io.close();
-      await Promise.all([closed, inFlight.drain()]);
+      const smtpClosed = smtp.close();
+      await Promise.all([closed, smtpClosed, inFlight.drain()]);
+      // Then workers finish their jobs, then the connections close (cleanup runs newest first).
       for (const step of cleanup) await step();
     };
-    return { url, db, domain, handler: handleRequest, close };
+    return { url, smtpPort: smtp.port, db, domain, handler: handleRequest, close };
   } catch (error) {
     for (const step of cleanup) await step().catch(() => undefined);
     throw error;

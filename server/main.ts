@@ -1,20 +1,17 @@
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import { startHub } from './hub';
 import { createLogger } from './log';
 import { RedisUnavailableError } from './redis/embeddedRedis';
+import { exitGracefullyOnSignals } from './shutdown';
 
-/** `npm start`: the hub's server (and, as they arrive, its workers) in one process. */
+/**
+ * `npm start`: the hub's server and its workers in one process.
+ * `npm run start:server` (--without-workers): the server alone, for the production split.
+ */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(`Configuration error: ${error.message}`);
-    process.exit(1);
-  }
+  const config = loadConfigOrExit();
   const log = createLogger(config);
-  const hub = await startHub(config, log).catch((error: unknown) => {
+  const hub = await startHub(config, log, { workers: !process.argv.includes('--without-workers') }).catch((error: unknown) => {
     if (error instanceof RedisUnavailableError) {
       console.error(error.message);
       process.exit(1);
@@ -22,29 +19,7 @@ async function main(): Promise<void> {
     throw error;
   });
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'draining');
-    const deadline = setTimeout(() => {
-      log.error('shutdown took too long; exiting');
-      process.exit(1);
-    }, config.shutdownTimeoutMs);
-    hub.close().then(
-      () => {
-        clearTimeout(deadline);
-        log.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  exitGracefullyOnSignals(log, config.shutdownTimeoutMs, hub.close);
 }
 
 main().catch((error: unknown) => {

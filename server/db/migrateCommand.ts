@@ -1,10 +1,10 @@
-import { ConfigError, loadConfig } from '../config';
+import { loadConfigOrExit } from '../config';
 import { migrate } from './migrate';
 import { openDatabase } from './open';
 
 /** `npm run migrate`: brings the configured database to the current schema and exits. */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfigOrExit();
   const db = await openDatabase(config);
   try {
     const applied = await migrate(db);
@@ -15,6 +15,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
+  console.error(error);
   process.exit(1);
 });

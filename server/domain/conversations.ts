@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../db/database';
 import { decodeCursor, encodeCursor, type Page } from './cursor';
 import { HubError } from './errors';
@@ -99,28 +100,32 @@ export async function openConversation(
   opening: { customerId: string; channel: Channel; subject: string | null; at: Date },
 ): Promise<Conversation> {
   const [row] = await tx.query<{ id: string }>(
-    `INSERT INTO conversations (id, customer_id, channel, subject, last_message_at, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $5, $5) RETURNING id`,
-    [newId('cnv'), opening.customerId, opening.channel, opening.subject, opening.at],
+    `INSERT INTO conversations (id, customer_id, channel, subject, reply_token, last_message_at, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $6, $6) RETURNING id`,
+    // Lower-case hex: mail servers may change the case of an address's local part.
+    [newId('cnv'), opening.customerId, opening.channel, opening.subject, randomBytes(8).toString('hex'), opening.at],
   );
   return getConversation(tx, row!.id);
 }
 
-/** Records a new message in the conversation: it moves up the inbox, and a customer message reopens it. */
+/**
+ * Records a new message in the conversation: it moves up the inbox, a customer message reopens
+ * it, and an agent's first message is its first response (a system message is none).
+ */
 export async function touchConversation(
   tx: Queryable,
   conversationId: string,
-  change: { at: Date; byCustomer: boolean },
+  change: { at: Date; by: 'customer' | 'agent' | 'system' },
 ): Promise<Conversation> {
   await tx.query(
     `UPDATE conversations
         SET last_message_at = GREATEST(last_message_at, $2),
             updated_at = $2,
-            status = CASE WHEN $3 AND status IN ('pending', 'resolved') THEN 'open' ELSE status END,
-            resolved_at = CASE WHEN $3 AND status = 'resolved' THEN NULL ELSE resolved_at END,
-            first_response_at = CASE WHEN NOT $3 THEN COALESCE(first_response_at, $2) ELSE first_response_at END
+            status = CASE WHEN $3 = 'customer' AND status IN ('pending', 'resolved') THEN 'open' ELSE status END,
+            resolved_at = CASE WHEN $3 = 'customer' AND status = 'resolved' THEN NULL ELSE resolved_at END,
+            first_response_at = CASE WHEN $3 = 'agent' THEN COALESCE(first_response_at, $2) ELSE first_response_at END
       WHERE id = $1`,
-    [conversationId, change.at, change.byCustomer],
+    [conversationId, change.at, change.by],
   );
   return getConversation(tx, conversationId);
 }

@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/database';
+import type { Database, Queryable } from '../db/database';
 import { HubError } from './errors';
 import { newId } from './ids';
 
@@ -52,7 +52,11 @@ export async function resolveCustomer(
   name?: string,
 ): Promise<{ customer: Customer; created: boolean }> {
   if (identities.length === 0) throw new HubError('validation_failed', 'A customer needs at least one identity');
-  const wanted = identities.map(normalizeIdentity);
+  const normalized = identities.map(normalizeIdentity);
+  // Two spellings of one address are one identity; duplicates would look like a lost race below.
+  const wanted = normalized.filter(
+    (identity, index) => normalized.findIndex((other) => other.kind === identity.kind && other.value === identity.value) === index,
+  );
   for (let attempt = 0; attempt < 3; attempt++) {
     const known = await findOwner(tx, wanted);
     if (known) {
@@ -100,4 +104,32 @@ async function attachIdentities(tx: Queryable, customerId: string, identities: r
     ],
   );
   return rows.length;
+}
+
+/**
+ * What a visitor tells us about themselves in chat. An email nobody has claimed becomes theirs,
+ * so their later emails join the same customer; one that belongs to another customer is not
+ * linked, since an unverified claim must never open someone else's history.
+ */
+export async function identifyCustomer(
+  db: Database,
+  customerId: string,
+  claim: { email?: string; name?: string },
+): Promise<{ customer: Customer; emailLinked: boolean }> {
+  return db.transaction(async (tx) => {
+    let emailLinked = false;
+    if (claim.email) {
+      const email = normalizeIdentity({ kind: 'email', value: claim.email });
+      await attachIdentities(tx, customerId, [email]);
+      const [owner] = await tx.query<{ customer_id: string }>(
+        "SELECT customer_id FROM customer_identities WHERE kind = 'email' AND value = $1",
+        [email.value],
+      );
+      emailLinked = owner?.customer_id === customerId;
+    }
+    if (claim.name?.trim()) {
+      await tx.query('UPDATE customers SET name = $2, updated_at = now() WHERE id = $1 AND name IS NULL', [customerId, claim.name.trim()]);
+    }
+    return { customer: await getCustomer(tx, customerId), emailLinked };
+  });
 }

@@ -14,6 +14,9 @@ export type ErrorCode =
   | 'conversation_not_found'
   | 'customer_not_found'
   | 'message_not_found'
+  | 'attachment_not_found'
+  | 'inbound_email_disabled'
+  | 'email_rejected'
   | 'method_not_allowed'
   | 'unavailable'
   | 'internal';

@@ -1,3 +1,5 @@
+import type { Queryable } from '../db/database';
+import { insertAttachments, type StoredFile } from './attachments';
 import type { DomainContext, HubEvent } from './context';
 import {
   type Channel,
@@ -8,8 +10,9 @@ import {
   touchConversation,
 } from './conversations';
 import { type Customer, type Identity, resolveCustomer } from './customers';
+import { findEmailConversation, type ThreadHints } from './emailThreads';
 import { HubError } from './errors';
-import { excerpt, findMessageByClientId, insertMessage, type Message, normalizeBody } from './messages';
+import { type EmailParts, excerpt, findMessageByClientId, insertMessage, type Message, normalizeBody } from './messages';
 import { appendTimelineEvent } from './timeline';
 import { lockCustomer } from './locks';
 
@@ -25,6 +28,8 @@ export type Inbound = {
   clientId?: string;
   subject?: string;
   body: string;
+  /** Email only: the rest of the message, how it threads, and its stored attachments. */
+  email?: { parts: Omit<EmailParts, 'subject'>; thread: ThreadHints; attachments: StoredFile[] };
 };
 
 export type IngestResult = {
@@ -33,6 +38,8 @@ export type IngestResult = {
   customer: Customer;
   /** True when this client id was seen before: nothing was stored, the first result is returned. */
   duplicate: boolean;
+  /** True when this message opened a new conversation. */
+  opened: boolean;
 };
 
 /** The one door through which customer messages enter the hub, from every channel. */
@@ -47,7 +54,7 @@ export async function ingest(ctx: DomainContext, inbound: Inbound): Promise<Inge
       const earlier = await findMessageByClientId(tx, { kind: 'customer', id: customer.id }, inbound.clientId);
       if (earlier) {
         const conversation = await getConversation(tx, earlier.conversationId);
-        return { message: earlier, conversation, customer, duplicate: true };
+        return { message: earlier, conversation, customer, duplicate: true, opened: false };
       }
     }
     let conversation = await conversationFor(tx, customer.id, inbound);
@@ -58,7 +65,8 @@ export async function ingest(ctx: DomainContext, inbound: Inbound): Promise<Inge
       subject: inbound.subject?.trim() || null,
       at,
     });
-    const message = await insertMessage(tx, {
+    const subject = inbound.subject?.trim() || null;
+    let message = await insertMessage(tx, {
       conversationId: conversation.id,
       customerId: customer.id,
       channel: conversation.channel,
@@ -66,8 +74,12 @@ export async function ingest(ctx: DomainContext, inbound: Inbound): Promise<Inge
       author: { kind: 'customer', id: customer.id, name: customer.name },
       body,
       clientId: inbound.clientId ?? null,
+      email: inbound.email && { ...inbound.email.parts, subject },
       createdAt: at,
     });
+    if (inbound.email?.attachments.length) {
+      message = { ...message, attachments: await insertAttachments(tx, message.id, inbound.email.attachments) };
+    }
     if (opened) {
       await appendTimelineEvent(tx, {
         customerId: customer.id,
@@ -78,7 +90,7 @@ export async function ingest(ctx: DomainContext, inbound: Inbound): Promise<Inge
       });
       events.push({ type: 'conversation:new', conversation });
     } else {
-      conversation = await touchConversation(tx, conversation.id, { at, byCustomer: true });
+      conversation = await touchConversation(tx, conversation.id, { at, by: 'customer' });
       events.push({ type: 'conversation:updated', conversation });
     }
     await appendTimelineEvent(tx, {
@@ -89,23 +101,27 @@ export async function ingest(ctx: DomainContext, inbound: Inbound): Promise<Inge
       data: { conversationId: conversation.id, channel: message.channel, excerpt: excerpt(body) },
     });
     events.push({ type: 'message:new', message });
-    return { message, conversation, customer, duplicate: false };
+    return { message, conversation, customer, duplicate: false, opened };
   });
   ctx.publish(events);
   return result;
 }
 
 async function conversationFor(
-  tx: Parameters<typeof getConversation>[0],
+  tx: Queryable,
   customerId: string,
   inbound: Inbound,
 ): Promise<Conversation | undefined> {
-  if (!inbound.conversationId) return findActiveConversation(tx, customerId, inbound.channel);
+  if (!inbound.conversationId) {
+    if (!inbound.email) return findActiveConversation(tx, customerId, inbound.channel);
+    const threaded = await findEmailConversation(tx, customerId, inbound.email.thread);
+    return threaded?.status === 'closed' ? undefined : threaded;
+  }
   const conversation = await getConversation(tx, inbound.conversationId).catch(() => undefined);
   // Someone else's conversation answers exactly like a missing one, so ids cannot be probed.
   if (!conversation || conversation.customerId !== customerId || conversation.channel !== inbound.channel) {
     throw new HubError('conversation_not_found', `No conversation ${inbound.conversationId}`);
   }
-  // A closed conversation stays closed; writing again starts a new one.
-  return conversation.status === 'closed' ? undefined : conversation;
+  // A closed conversation stays closed; writing again continues the active one or starts anew.
+  return conversation.status === 'closed' ? findActiveConversation(tx, customerId, inbound.channel) : conversation;
 }

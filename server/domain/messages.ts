@@ -16,8 +16,29 @@ export type Message = {
   body: string;
   /** The sender's own id for this message (widget client id, email Message-ID), if it gave one. */
   clientId: string | null;
+  /** Email only: what the message holds beyond its visible text. */
+  email: EmailParts | null;
+  /** Outbound email only: whether it reached the customer's mail server. */
+  delivery: { status: DeliveryStatus; error: string | null } | null;
+  attachments: AttachmentInfo[];
   createdAt: string;
 };
+
+export type DeliveryStatus = 'queued' | 'sent' | 'failed';
+
+export type EmailParts = {
+  subject: string | null;
+  /** RFC 5322 Message-ID with angle brackets. */
+  messageId: string | null;
+  /** Sanitized HTML, safe to render. */
+  html: string | null;
+  /** The whole plain text, quoted history included. */
+  text: string | null;
+  /** An auto-reply or bulk mail (never answered automatically). */
+  automated: boolean;
+};
+
+export type AttachmentInfo = { id: string; filename: string; contentType: string; size: number };
 
 type MessageRow = {
   id: string;
@@ -31,11 +52,22 @@ type MessageRow = {
   author_name: string | null;
   body: string;
   external_id: string | null;
+  subject: string | null;
+  text_full: string | null;
+  html: string | null;
+  email_message_id: string | null;
+  automated: boolean;
+  delivery_status: DeliveryStatus | null;
+  delivery_error: string | null;
+  attachments: AttachmentInfo[];
   created_at: Date;
 };
 
 const SELECT_MESSAGE = `
-  SELECT m.*, CASE m.author_kind WHEN 'agent' THEN a.name WHEN 'customer' THEN c.name END AS author_name
+  SELECT m.*, CASE m.author_kind WHEN 'agent' THEN a.name WHEN 'customer' THEN c.name END AS author_name,
+         COALESCE((SELECT json_agg(json_build_object('id', f.id, 'filename', f.filename, 'contentType', f.content_type,
+                                                    'size', f.size_bytes) ORDER BY f.id)
+                     FROM attachments f WHERE f.message_id = m.id), '[]'::json) AS attachments
     FROM messages m
     LEFT JOIN agents a ON m.author_kind = 'agent' AND a.id = m.author_id
     LEFT JOIN customers c ON m.author_kind = 'customer' AND c.id = m.author_id`;
@@ -49,6 +81,18 @@ const toMessage = (row: MessageRow): Message => ({
   author: { kind: row.author_kind, id: row.author_id, name: row.author_name },
   body: row.body,
   clientId: row.external_id,
+  email:
+    row.channel === 'email'
+      ? {
+          subject: row.subject,
+          messageId: row.email_message_id,
+          html: row.html,
+          text: row.text_full,
+          automated: row.automated,
+        }
+      : null,
+  delivery: row.delivery_status ? { status: row.delivery_status, error: row.delivery_error } : null,
+  attachments: row.attachments,
   createdAt: row.created_at.toISOString(),
 });
 
@@ -68,14 +112,20 @@ export function excerpt(body: string, length = 200): string {
   return flat.length > length ? `${flat.slice(0, length - 1)}…` : flat;
 }
 
-export type NewMessage = Omit<Message, 'id' | 'createdAt'> & { createdAt: Date };
+export type NewMessage = Omit<Message, 'id' | 'createdAt' | 'email' | 'delivery' | 'attachments'> & {
+  email?: EmailParts;
+  deliveryStatus?: DeliveryStatus;
+  createdAt: Date;
+};
 
-export async function insertMessage(tx: Queryable, message: NewMessage): Promise<Message> {
+/** Stores a message; its attachments, if any, are added by the caller in the same transaction. */
+export async function insertMessage(tx: Queryable, message: NewMessage, id = newId('msg')): Promise<Message> {
   const [row] = await tx.query<MessageRow>(
-    `INSERT INTO messages (id, conversation_id, customer_id, channel, direction, author_kind, author_id, body, external_id, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+    `INSERT INTO messages (id, conversation_id, customer_id, channel, direction, author_kind, author_id, body, external_id,
+                           created_at, subject, text_full, html, email_message_id, automated, delivery_status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING *`,
     [
-      newId('msg'),
+      id,
       message.conversationId,
       message.customerId,
       message.channel,
@@ -85,9 +135,21 @@ export async function insertMessage(tx: Queryable, message: NewMessage): Promise
       message.body,
       message.clientId,
       message.createdAt,
+      message.email?.subject ?? null,
+      message.email?.text ?? null,
+      message.email?.html ?? null,
+      message.email?.messageId ?? null,
+      message.email?.automated ?? false,
+      message.deliveryStatus ?? null,
     ],
   );
-  return toMessage({ ...row!, author_name: message.author.name });
+  return toMessage({ ...row!, author_name: message.author.name, attachments: [] });
+}
+
+export async function getMessage(db: Queryable, messageId: string): Promise<Message> {
+  const [row] = await db.query<MessageRow>(`${SELECT_MESSAGE} WHERE m.id = $1`, [messageId]);
+  if (!row) throw new HubError('message_not_found', `No message ${messageId}`);
+  return toMessage(row);
 }
 
 /** The message this author already sent under this client id, if any (the idempotency check). */

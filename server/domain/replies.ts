@@ -1,6 +1,7 @@
+import type { Queryable } from '../db/database';
+import { getAgent } from './agents';
 import type { DomainContext, HubEvent } from './context';
 import { type Conversation, getConversation, touchConversation } from './conversations';
-import { getAgent } from './agents';
 import { lockCustomer } from './locks';
 import { excerpt, findMessageByClientId, insertMessage, type Message, normalizeBody } from './messages';
 import { appendTimelineEvent } from './timeline';
@@ -9,42 +10,84 @@ export type AgentReply = { agentId: string; conversationId: string; clientId?: s
 
 export type ReplyResult = { message: Message; conversation: Conversation; duplicate: boolean };
 
+type Author = { kind: 'agent' | 'system'; id: string | null; name: string | null };
+
 /** An agent answers a conversation; the customer gets it on the conversation's channel. */
 export async function replyAsAgent(ctx: DomainContext, reply: AgentReply): Promise<ReplyResult> {
   const body = normalizeBody(reply.body, ctx.limits.messageMaxLength);
+  return storeReply(ctx, reply.conversationId, body, reply.clientId, async (tx) => {
+    const agent = await getAgent(tx, reply.agentId);
+    return { kind: 'agent', id: agent.id, name: agent.name };
+  });
+}
+
+/**
+ * The hub itself answers (e.g. an email auto-acknowledgement). It is not a first response:
+ * SLA clocks keep running until a person answers.
+ */
+export async function replyAsSystem(
+  ctx: DomainContext,
+  reply: { conversationId: string; clientId: string; body: string },
+): Promise<ReplyResult> {
+  const body = normalizeBody(reply.body, ctx.limits.messageMaxLength);
+  return storeReply(ctx, reply.conversationId, body, reply.clientId, async () => ({ kind: 'system', id: null, name: null }));
+}
+
+async function storeReply(
+  ctx: DomainContext,
+  conversationId: string,
+  body: string,
+  clientId: string | undefined,
+  authorFor: (tx: Queryable) => Promise<Author>,
+): Promise<ReplyResult> {
   const at = ctx.now();
   const events: HubEvent[] = [];
   const result = await ctx.db.transaction(async (tx) => {
-    const agent = await getAgent(tx, reply.agentId);
-    const target = await getConversation(tx, reply.conversationId);
+    const author = await authorFor(tx);
+    const target = await getConversation(tx, conversationId);
     await lockCustomer(tx, target.customerId);
-    if (reply.clientId) {
-      const earlier = await findMessageByClientId(tx, { kind: 'agent', id: agent.id }, reply.clientId);
+    if (clientId) {
+      const earlier = await findMessageByClientId(tx, { kind: author.kind, id: author.id ?? target.id }, clientId);
       if (earlier) {
         return { message: earlier, conversation: await getConversation(tx, earlier.conversationId), duplicate: true };
       }
     }
+    const viaEmail = target.channel === 'email';
     const message = await insertMessage(tx, {
       conversationId: target.id,
       customerId: target.customerId,
       channel: target.channel,
       direction: 'outbound',
-      author: { kind: 'agent', id: agent.id, name: agent.name },
+      // System messages are deduplicated per conversation (their author id is the conversation).
+      author: { ...author, id: author.id ?? target.id },
       body,
-      clientId: reply.clientId ?? null,
+      clientId: clientId ?? null,
+      email: viaEmail
+        ? { subject: replySubject(target.subject), messageId: null, html: null, text: null, automated: author.kind === 'system' }
+        : undefined,
+      deliveryStatus: viaEmail ? 'queued' : undefined,
       createdAt: at,
     });
-    const conversation = await touchConversation(tx, target.id, { at, byCustomer: false });
+    const conversation = await touchConversation(tx, target.id, { at, by: author.kind });
     await appendTimelineEvent(tx, {
       customerId: target.customerId,
       at,
       kind: 'message.sent',
       reference: message.id,
-      data: { conversationId: target.id, channel: message.channel, agentId: agent.id, excerpt: excerpt(body) },
+      data: { conversationId: target.id, channel: message.channel, author: author.kind, agentId: author.id, excerpt: excerpt(body) },
     });
     events.push({ type: 'conversation:updated', conversation }, { type: 'message:new', message });
     return { message, conversation, duplicate: false };
   });
   ctx.publish(events);
+  // Enqueued for a duplicate too: the first attempt may have committed and then failed to enqueue.
+  if (result.message.delivery?.status === 'queued') await ctx.queues.emailOut(result.message.id);
   return result;
+}
+
+/** "Re: <subject>", without stacking "Re: Re: …". */
+export function replySubject(subject: string | null): string {
+  const base = (subject ?? '').trim();
+  if (!base) return 'Re: your message';
+  return /^(re|aw|答复|回复)\s*[:：]/i.test(base) ? base : `Re: ${base}`;
 }

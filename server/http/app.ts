@@ -3,11 +3,11 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { HttpDeps } from './deps';
 import { errorResponses } from './errors';
-import { jsonBody } from './jsonBody';
 import { openApiDocument } from './openapi';
 import { authRoutes } from './routes/auth';
 import { conversationRoutes } from './routes/conversations';
 import { customerRoutes } from './routes/customers';
+import { emailRoutes } from './routes/email';
 import { healthRoutes } from './routes/health';
 
 // A proxy's request id is kept for log correlation only when it is plainly an id.
@@ -20,6 +20,7 @@ export function createRouter(deps: HttpDeps, publicUrl: string): Router {
   authRoutes(router, deps);
   conversationRoutes(router, deps);
   customerRoutes(router, deps);
+  emailRoutes(router, deps);
   const document = openApiDocument(publicUrl);
   router.get('/api/openapi.json', (ctx) => {
     ctx.body = document;
@@ -38,7 +39,6 @@ export function createHttpApp(deps: HttpDeps, publicUrl: string): Koa {
     await next();
   });
   app.use(errorResponses(deps.log));
-  app.use(jsonBody());
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   return app;

@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
+import type { Config } from '../config';
 import type { DomainContext } from '../domain/context';
 
 export type HttpDeps = {
   domain: DomainContext;
   secretKey: string;
+  email: Config['email'];
   log: Logger;
   /** Each resolves when its dependency answers, for /readyz. */
   readiness: { database: () => Promise<unknown>; redis: () => Promise<unknown> };

@@ -1,9 +1,13 @@
-import type { Server } from 'socket.io';
 import type { HubEvent } from '../domain/context';
 import { AGENTS_ROOM, customerRoom } from './rooms';
 
-/** Sends domain events to the rooms that should see them (across servers, via the adapter). */
-export function createPublisher(io: Pick<Server, 'of'>): (events: HubEvent[]) => void {
+/** A Socket.IO server or a Redis emitter (workers): both can emit to a namespace's rooms. */
+export type RoomEmitter = {
+  of(namespace: string): { to(room: string): { emit(event: string, payload: unknown): unknown } };
+};
+
+/** Sends domain events to the rooms that should see them, on every server process. */
+export function createPublisher(io: RoomEmitter): (events: HubEvent[]) => void {
   const agents = io.of('/agents');
   const widget = io.of('/widget');
   return (events) => {
@@ -19,6 +23,9 @@ export function createPublisher(io: Pick<Server, 'of'>): (events: HubEvent[]) =>
           if (event.message.direction === 'outbound' && event.message.channel === 'chat') {
             widget.to(customerRoom(event.message.customerId)).emit('message:new', event.message);
           }
+          break;
+        case 'message:updated':
+          agents.to(AGENTS_ROOM).emit('message:updated', event.message);
           break;
       }
     }

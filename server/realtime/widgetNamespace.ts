@@ -1,6 +1,7 @@
 import type { Namespace } from 'socket.io';
 import { z } from 'zod';
 import { chatInbound } from '../channels/chat';
+import { identifyCustomer } from '../domain/customers';
 import { ingest } from '../domain/ingest';
 import { idSchema } from '../domain/messageInput';
 import { listCustomerMessagesSince } from '../domain/messages';
@@ -11,6 +12,9 @@ import type { RealtimeDeps } from './deps';
 import { customerRoom } from './rooms';
 
 const sinceSchema = z.object({ afterId: idSchema.optional() }).optional();
+const identifySchema = z
+  .object({ email: z.email().max(320).optional(), name: z.string().trim().min(1).max(200).optional() })
+  .refine((claim) => claim.email || claim.name, 'give an email or a name');
 const SINCE_PAGE = 500;
 
 /** `/widget`: website visitors chat here. */
@@ -47,6 +51,15 @@ export function serveWidget(namespace: Namespace, deps: RealtimeDeps): void {
       acknowledged(deps.log, deps.inFlight, 'messages:since', async (payload) => {
         const { afterId } = parseInput(sinceSchema, payload) ?? {};
         return listCustomerMessagesSince(deps.domain.db, session.customerId, 'chat', afterId, SINCE_PAGE);
+      }),
+    );
+
+    socket.on(
+      'visitor:identify',
+      acknowledged(deps.log, deps.inFlight, 'visitor:identify', async (payload) => {
+        const claim = parseInput(identifySchema, payload);
+        const { customer, emailLinked } = await identifyCustomer(deps.domain.db, session.customerId, claim);
+        return { customer: { id: customer.id, name: customer.name }, emailLinked };
       }),
     );
   });

@@ -19,6 +19,7 @@ export async function startTestHub(env: NodeJS.ProcessEnv = {}): Promise<TestHub
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hub-test-'));
   const config = loadConfig({
     PORT: '0',
+    SMTP_PORT: '0',
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     DATABASE_URL: database?.url,
@@ -29,7 +30,7 @@ export async function startTestHub(env: NodeJS.ProcessEnv = {}): Promise<TestHub
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const hub = await startHub(config, createLogger(config));
+  const hub = await startHub(config, createLogger(config), { workers: true });
   return {
     ...hub,
     config,

@@ -6,6 +6,7 @@ import { parseInput } from '../../domain/parseInput';
 import { replyAsAgent } from '../../domain/replies';
 import { requireAgent } from '../agentAuth';
 import type { HttpDeps } from '../deps';
+import { jsonBody } from '../requestBody';
 import { agentReplyRequest, conversationListQuery, pageQuery } from '../schemas';
 
 export function conversationRoutes(router: Router, deps: HttpDeps): void {
@@ -28,7 +29,7 @@ export function conversationRoutes(router: Router, deps: HttpDeps): void {
     ctx.body = await listConversationMessages(deps.domain.db, conversation.id, { cursor, limit });
   });
 
-  router.post('/api/conversations/:id/messages', auth, async (ctx) => {
+  router.post('/api/conversations/:id/messages', auth, jsonBody(), async (ctx) => {
     const { clientId, body } = parseInput(agentReplyRequest, ctx.request.body);
     const me = ctx.state.agent as Agent;
     const result = await replyAsAgent(deps.domain, { agentId: me.id, conversationId: ctx.params.id!, clientId, body });
