@@ -12,7 +12,8 @@ const STOP_TIMEOUT_MS = 15_000;
 const KEPT_LINES = 20;
 const PINO_WARN = 40;
 
-export type HubLogs = { errors: number; warnings: number; examples: string[] };
+type LogLines = { count: number; examples: string[] };
+export type HubLogs = { errors: LogLines; warnings: LogLines };
 
 export type HubProcess = {
   url: string;
@@ -38,13 +39,13 @@ export async function startHubProcess(env: Record<string, string>, timeoutMs: nu
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, PORT: String(port), SMTP_PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const logs: HubLogs = { errors: 0, warnings: 0, examples: [] };
+  const logs: HubLogs = { errors: { count: 0, examples: [] }, warnings: { count: 0, examples: [] } };
   const keep = (line: string) => {
     const level = logLevel(line);
     if (level !== undefined && level < PINO_WARN) return;
-    if (level === PINO_WARN) logs.warnings += 1;
-    else logs.errors += 1;
-    if (logs.examples.length < KEPT_LINES) logs.examples.push(line.slice(0, 500));
+    const lines = level === PINO_WARN ? logs.warnings : logs.errors;
+    lines.count += 1;
+    if (lines.examples.length < KEPT_LINES) lines.examples.push(line.slice(0, 500));
   };
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.once('error', (error) => keep(`spawn: ${error.message}`));
@@ -65,7 +66,7 @@ export async function startHubProcess(env: Record<string, string>, timeoutMs: nu
     await waitHealthy(url, child, timeoutMs);
   } catch (error) {
     await hub.stop();
-    throw new Error(`${(error as Error).message}\n${logs.examples.join('\n')}`);
+    throw new Error([(error as Error).message, ...logs.errors.examples, ...logs.warnings.examples].join('\n'));
   }
   return hub;
 }
