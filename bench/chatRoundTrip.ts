@@ -87,20 +87,29 @@ async function main(options: Options): Promise<boolean> {
   const memoryAtStart = hub.memoryMB();
 
   const errors = new RunErrors();
+  const cpuBefore = hub.cpuSeconds();
   const traffic = await runChat(hub.url, { visitors: options.visitors, messagesPerVisitor: options.messagesPerVisitor, agent }, errors);
   // Read before stopping: VmHWM is the most the server held resident at any moment of its life.
   const memoryAtEnd = hub.memoryMB();
-  noteHubTrouble(hub, errors);
+  const cpuAfter = hub.cpuSeconds();
+  const exitDuringRun = hub.exitStatus();
+  // Stopped here rather than only in cleanup, so what it logs while draining is counted too.
+  await hub.stop();
+  noteHubTrouble(hub, exitDuringRun, errors);
 
-  const result = summarize(options, traffic, memoryAtEnd?.peak, errors);
+  const server = {
+    peakRssMB: memoryAtEnd?.peak,
+    cpuSeconds: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore,
+  };
+  const result = summarize(options, traffic, server, errors);
   printTable(result, traffic, memoryAtStart?.rss);
   writeResults(result);
   return errors.total === 0;
 }
 
-function noteHubTrouble(hub: HubProcess, errors: RunErrors): void {
-  const exit = hub.exitStatus();
-  if (exit) errors.add('hubExits', `the hub process exited during the run (${exit})`);
+function noteHubTrouble(hub: HubProcess, exitDuringRun: string | undefined, errors: RunErrors): void {
+  if (exitDuringRun) errors.add('hubExits', `the hub process exited during the run (${exitDuringRun})`);
+  else if (hub.exitStatus() !== 'code 0') errors.add('hubExits', `the hub did not drain and exit 0 on SIGTERM (${hub.exitStatus()})`);
   for (const line of hub.logs.errors.examples) errors.add('hubErrorLogLines', line);
   errors.add('hubErrorLogLines', 'lines beyond those shown', hub.logs.errors.count - hub.logs.errors.examples.length);
   const { warnings } = hub.logs;
@@ -109,7 +118,12 @@ function noteHubTrouble(hub: HubProcess, errors: RunErrors): void {
 
 type Result = ReturnType<typeof summarize>;
 
-function summarize(options: Options, traffic: ChatTraffic, serverPeakRssMB: number | undefined, errors: RunErrors) {
+function summarize(
+  options: Options,
+  traffic: ChatTraffic,
+  server: { peakRssMB: number | undefined; cpuSeconds: number | undefined },
+  errors: RunErrors,
+) {
   const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
   return {
     date: new Date().toISOString(),
@@ -126,7 +140,9 @@ function summarize(options: Options, traffic: ChatTraffic, serverPeakRssMB: numb
       max: percentile(traffic.roundTripMs, 100),
     },
     ackMs: { p50: percentile(traffic.ackMs, 50), p99: percentile(traffic.ackMs, 99) },
-    serverPeakRssMB: serverPeakRssMB === undefined ? null : round(serverPeakRssMB),
+    serverPeakRssMB: server.peakRssMB === undefined ? null : round(server.peakRssMB),
+    // The hub's own cost (connects and messages), apart from what the clients and PostgreSQL took.
+    serverCpuSeconds: server.cpuSeconds === undefined ? null : round(server.cpuSeconds, 2),
     errors: errors.toJSON(),
   };
 }
@@ -137,9 +153,10 @@ function printTable(result: Result, traffic: ChatTraffic, rssAtStartMB: number |
     ['visitors connected', `${traffic.connectedVisitors} / ${result.visitors} in ${traffic.connectSeconds.toFixed(2)} s`],
     ['messages delivered', `${traffic.delivered} / ${result.totalMessages} (${traffic.sent} sent) in ${result.durationSeconds} s`],
     ['throughput', `${result.messagesPerSecond} messages/s`],
-    ['round trip (ms)', `p50 ${rt.p50}   p90 ${rt.p90}   p99 ${rt.p99}   max ${rt.max}`],
-    ['ack (ms)', `p50 ${ack.p50}   p99 ${ack.p99}`],
+    ['round trip (ms)', `p50 ${rt.p50 ?? '–'}   p90 ${rt.p90 ?? '–'}   p99 ${rt.p99 ?? '–'}   max ${rt.max ?? '–'}`],
+    ['ack (ms)', `p50 ${ack.p50 ?? '–'}   p99 ${ack.p99 ?? '–'}`],
     ['server RSS (MB)', `${rssAtStartMB?.toFixed(1) ?? '?'} after start, ${result.serverPeakRssMB ?? '?'} peak`],
+    ['server CPU', `${result.serverCpuSeconds ?? '?'} s for connects and messages (${cpuMsPerMessage(result, traffic)} ms per message)`],
     ['errors', result.errors.total === 0 ? 'none' : `${result.errors.total}`],
   ];
   const { cpus, cpuModel, node } = result.machine;
@@ -147,6 +164,10 @@ function printTable(result: Result, traffic: ChatTraffic, rssAtStartMB: number |
   for (const [label, value] of rows) console.log(`  ${label.padEnd(20)} ${value}`);
   for (const example of result.errors.examples) console.log(`    ${example}`);
   console.log(`\nWrote ${path.relative(process.cwd(), RESULTS_FILE)}\n`);
+}
+
+function cpuMsPerMessage(result: Result, traffic: ChatTraffic): string {
+  return result.serverCpuSeconds === null || traffic.delivered === 0 ? '?' : ((result.serverCpuSeconds * 1000) / traffic.delivered).toFixed(2);
 }
 
 // Written beside and renamed, so an interrupted run never leaves half a file (*.tmp is git-ignored).

@@ -55,31 +55,9 @@ export async function runChat(url: string, plan: ChatPlan, errors: RunErrors): P
     visitors.forEach((visitor, index) => reportDisconnects(visitor, `visitor ${index}`, errors));
 
     const ackMs: number[] = [];
-    let sent = 0;
     const start = performance.now();
-    await Promise.all(
-      visitors.map(async (visitor, index) => {
-        for (let n = 1; n <= plan.messagesPerVisitor; n++) {
-          const clientId = randomUUID();
-          const emittedAt = performance.now();
-          deliveries.expect(clientId, emittedAt);
-          sent += 1;
-          const ack = await visitor
-            .timeout(ACK_TIMEOUT_MS)
-            .emitWithAck('message:send', { clientId, body: `Message ${n} from visitor ${index}` })
-            .then((reply: Ack) => reply, () => undefined);
-          if (!ack) {
-            errors.add('ackTimeouts', `visitor ${index}, message ${n}: no ack within ${ACK_TIMEOUT_MS} ms`);
-            errors.add('unsentMessages', `visitor ${index} stopped after a lost ack`, plan.messagesPerVisitor - n);
-            return;
-          }
-          ackMs.push(performance.now() - emittedAt);
-          if (!ack.ok) {
-            deliveries.forget(clientId);
-            errors.add('failedAcks', `visitor ${index}, message ${n}: ${ack.error?.code} ${ack.error?.message}`);
-          }
-        }
-      }),
+    const sentCounts = await Promise.all(
+      visitors.map((visitor, index) => sendMessages(visitor, `visitor ${index}`, plan.messagesPerVisitor, { deliveries, ackMs, errors })),
     );
     const sendersDone = performance.now();
     const missing = await deliveries.settle(DELIVERY_GRACE_MS);
@@ -88,7 +66,7 @@ export async function runChat(url: string, plan: ChatPlan, errors: RunErrors): P
     return {
       connectedVisitors: visitors.length,
       connectSeconds,
-      sent,
+      sent: sentCounts.reduce((sum, count) => sum + count, 0),
       delivered: deliveries.roundTripMs.length,
       durationSeconds: (Math.max(sendersDone, deliveries.lastAt()) - start) / 1000,
       roundTripMs: deliveries.roundTripMs,
@@ -98,6 +76,39 @@ export async function runChat(url: string, plan: ChatPlan, errors: RunErrors): P
     for (const socket of sockets) socket.close();
   }
 }
+
+/** One visitor's messages, each after the previous ack; returns how many were emitted. */
+async function sendMessages(
+  visitor: Socket,
+  who: string,
+  count: number,
+  record: { deliveries: Deliveries; ackMs: number[]; errors: RunErrors },
+): Promise<number> {
+  const { deliveries, ackMs, errors } = record;
+  for (let n = 1; n <= count; n++) {
+    const clientId = randomUUID();
+    const emittedAt = performance.now();
+    deliveries.expect(clientId, emittedAt);
+    const ack = await visitor
+      .timeout(ACK_TIMEOUT_MS)
+      .emitWithAck('message:send', { clientId, body: `Message ${n} from ${who}` })
+      .then((reply: Ack) => reply, (error: Error) => error);
+    if (ack instanceof Error) {
+      // socket.io-client rejects on its timeout, or at once when the socket disconnects.
+      errors.add('missingAcks', `${who}, message ${n}: no ack (${ack.message})`);
+      errors.add('unsentMessages', `${who} stopped after a missing ack`, count - n);
+      return n;
+    }
+    ackMs.push(performance.now() - emittedAt);
+    if (!ack.ok) {
+      deliveries.forget(clientId);
+      errors.add('failedAcks', `${who}, message ${n}: ${ack.error?.code} ${ack.error?.message}`);
+    }
+  }
+  return count;
+}
+
+type Deliveries = ReturnType<typeof trackDeliveries>;
 
 /** Matches the agent's `message:new` events to the emits by clientId (what the widget does too). */
 function trackDeliveries(agent: Socket) {

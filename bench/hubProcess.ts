@@ -22,6 +22,8 @@ export type HubProcess = {
   exitStatus: () => string | undefined;
   /** Resident memory now and at its peak (VmRSS, VmHWM), in MB; undefined where /proc is missing. */
   memoryMB: () => { rss: number; peak: number } | undefined;
+  /** CPU time the process has used so far (user + system), in seconds; undefined where /proc is missing. */
+  cpuSeconds: () => number | undefined;
   /** What the hub logged (it runs with LOG_LEVEL=warn): error lines count the non-JSON output and stderr too. */
   logs: HubLogs;
   /** SIGTERM, then SIGKILL if the hub has not drained in time; resolves once it has exited. */
@@ -59,6 +61,7 @@ export async function startHubProcess(env: Record<string, string>, timeoutMs: nu
     pid: child.pid!,
     exitStatus: () => exitStatus(child),
     memoryMB: () => readMemoryMB(child.pid!),
+    cpuSeconds: () => readCpuSeconds(child.pid!),
     logs,
     stop: () => stop(child, exited),
   };
@@ -116,15 +119,28 @@ function logLevel(line: string): number | undefined {
   }
 }
 
-function readMemoryMB(pid: number): { rss: number; peak: number } | undefined {
-  let status: string;
+function readProc(pid: number, file: string): string | undefined {
   try {
-    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
   } catch {
     return undefined;
   }
+}
+
+function readMemoryMB(pid: number): { rss: number; peak: number } | undefined {
+  const status = readProc(pid, 'status');
+  if (status === undefined) return undefined;
   const kB = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
   return { rss: kB('VmRSS') / 1024, peak: kB('VmHWM') / 1024 };
+}
+
+// proc(5): utime and stime are fields 14 and 15, counted after the parenthesized command name
+// (which may hold spaces), in clock ticks of 1/100 s (USER_HZ on Linux).
+function readCpuSeconds(pid: number): number | undefined {
+  const stat = readProc(pid, 'stat');
+  if (stat === undefined) return undefined;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 // Another process could take the port between close and the hub's listen; on a bench machine it does not.
