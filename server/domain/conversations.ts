@@ -154,7 +154,7 @@ export async function listConversations(
     conditions.push(`cv.assignee_id = $${params.length}`);
   }
   if (page.cursor) {
-    const [lastMessageAt, id] = decodeCursor(page.cursor, ['string', 'string']);
+    const [lastMessageAt, id] = decodeCursor(page.cursor, ['timestamp', 'string']);
     params.push(lastMessageAt, id);
     conditions.push(`(cv.last_message_at, cv.id) < ($${params.length - 1}::timestamptz, $${params.length})`);
   }

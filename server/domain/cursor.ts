@@ -5,7 +5,19 @@ export function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, shape: readonly ('string' | 'number')[]): (string | number)[] {
+/** What each part of a cursor must be: a timestamp we wrote (ISO 8601), an id, or a position. */
+type CursorPart = 'timestamp' | 'string' | 'position';
+
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+const fits: Record<CursorPart, (part: unknown) => boolean> = {
+  timestamp: (part) => typeof part === 'string' && ISO_TIMESTAMP.test(part) && !Number.isNaN(Date.parse(part)),
+  string: (part) => typeof part === 'string' && part.length <= 200,
+  position: (part) => Number.isSafeInteger(part) && (part as number) >= 0,
+};
+
+/** The sort key in a cursor; anything this server could not have issued is `invalid_cursor`, never a database error. */
+export function decodeCursor(cursor: string, shape: readonly CursorPart[]): (string | number)[] {
   let key: unknown;
   try {
     key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -13,7 +25,7 @@ export function decodeCursor(cursor: string, shape: readonly ('string' | 'number
     throw new HubError('invalid_cursor', 'The cursor is not one this server issued');
   }
   const valid =
-    Array.isArray(key) && key.length === shape.length && key.every((part, index) => typeof part === shape[index]);
+    Array.isArray(key) && key.length === shape.length && key.every((part, index) => fits[shape[index]!](part));
   if (!valid) throw new HubError('invalid_cursor', 'The cursor is not one this server issued');
   return key as (string | number)[];
 }

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'conversation_not_found'
   | 'customer_not_found'
   | 'message_not_found'
+  | 'client_id_conflict'
   | 'attachment_not_found'
   | 'inbound_email_disabled'
   | 'email_rejected'

@@ -170,7 +170,7 @@ export async function listConversationMessages(
   conversationId: string,
   page: { cursor?: string; limit: number },
 ): Promise<Page<Message>> {
-  const after = page.cursor ? (decodeCursor(page.cursor, ['number'])[0] as number) : 0;
+  const after = page.cursor ? (decodeCursor(page.cursor, ['position'])[0] as number) : 0;
   const rows = await db.query<MessageRow>(
     `${SELECT_MESSAGE} WHERE m.conversation_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3`,
     [conversationId, after, page.limit + 1],

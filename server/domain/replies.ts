@@ -2,6 +2,7 @@ import type { Queryable } from '../db/database';
 import { getAgent } from './agents';
 import type { DomainContext, HubEvent } from './context';
 import { type Conversation, getConversation, touchConversation } from './conversations';
+import { HubError } from './errors';
 import { lockCustomer } from './locks';
 import { excerpt, findMessageByClientId, insertMessage, type Message, normalizeBody } from './messages';
 import { appendTimelineEvent } from './timeline';
@@ -48,9 +49,10 @@ async function storeReply(
     await lockCustomer(tx, target.customerId);
     if (clientId) {
       const earlier = await findMessageByClientId(tx, { kind: author.kind, id: author.id ?? target.id }, clientId);
-      if (earlier) {
-        return { message: earlier, conversation: await getConversation(tx, earlier.conversationId), duplicate: true };
+      if (earlier && earlier.conversationId !== target.id) {
+        throw new HubError('client_id_conflict', `clientId ${clientId} was already used for a message in another conversation`);
       }
+      if (earlier) return { message: earlier, conversation: await getConversation(tx, earlier.conversationId), duplicate: true };
     }
     const viaEmail = target.channel === 'email';
     const message = await insertMessage(tx, {

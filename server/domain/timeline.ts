@@ -53,7 +53,7 @@ export async function listTimeline(
   const params: unknown[] = [customerId];
   let before = '';
   if (page.cursor) {
-    const [at, id] = decodeCursor(page.cursor, ['string', 'string']);
+    const [at, id] = decodeCursor(page.cursor, ['timestamp', 'string']);
     params.push(at, id);
     before = 'AND (at, id) < ($2::timestamptz, $3)';
   }

@@ -40,6 +40,7 @@ export function createHttpApp(deps: HttpDeps, publicUrl: string): Koa {
   });
   app.use(errorResponses(deps.log));
   app.use(router.routes());
-  app.use(router.allowedMethods({ throw: true }));
+  // Sets 405/501 with an Allow header (RFC 9110 §15.5.6); errorResponses adds the JSON body.
+  app.use(router.allowedMethods());
   return app;
 }

@@ -19,6 +19,7 @@ const statusByCode: Record<ErrorCode, number> = {
   inbound_email_disabled: 404,
   email_rejected: 422,
   method_not_allowed: 405,
+  client_id_conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unavailable: 503,
@@ -30,24 +31,16 @@ export function errorResponses(log: Logger): Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
-        throw new HubError('not_found', `No route ${ctx.method} ${ctx.path}`);
+      if (ctx.body === undefined && ctx.status === 404) throw new HubError('not_found', `No route ${ctx.method} ${ctx.path}`);
+      if (ctx.body === undefined && (ctx.status === 405 || ctx.status === 501)) {
+        throw new HubError('method_not_allowed', `${ctx.method} is not allowed here; use ${ctx.response.get('Allow') || 'another method'}`);
       }
-    } catch (caught) {
-      const error = fromKoaError(caught);
+    } catch (error) {
       const body = publicError(error);
-      if (body.code === 'internal') log.error({ err: caught, requestId: ctx.state.requestId }, 'request failed');
+      if (body.code === 'internal') log.error({ err: error, requestId: ctx.state.requestId }, 'request failed');
       ctx.status = statusByCode[body.code];
       ctx.body = { error: body };
       if (error instanceof HubError && error.code === 'unauthorized') ctx.set('WWW-Authenticate', 'Bearer');
     }
   };
-}
-
-// The router's allowedMethods() throws http-errors; keep their meaning under our codes.
-function fromKoaError(error: unknown): unknown {
-  const status = (error as { status?: number }).status;
-  if (error instanceof HubError || typeof status !== 'number') return error;
-  if (status === 405 || status === 501) return new HubError('method_not_allowed', 'This method is not allowed here');
-  return error;
 }

@@ -99,7 +99,10 @@ export function openApiDocument(publicUrl: string): Schema {
     servers: [{ url: publicUrl }],
     components: {
       schemas,
-      securitySchemes: { agentToken: { type: 'http', scheme: 'bearer', description: 'The token from POST /api/auth/login' } },
+      securitySchemes: {
+        agentToken: { type: 'http', scheme: 'bearer', description: 'The token from POST /api/auth/login' },
+        inboundApiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'INBOUND_EMAIL_API_KEY (also accepted as a Bearer token); the route answers 404 while it is unset' },
+      },
     },
     paths: {
       '/healthz': { get: { summary: 'The process is up', responses: ok('Up', object({ status: { const: 'ok' } })) } },
@@ -153,6 +156,28 @@ export function openApiDocument(publicUrl: string): Schema {
             200: { description: 'This clientId was sent before; the first message is returned' },
             ...errors(400, 401, 404, 413, 415),
           },
+        },
+      },
+      '/api/inbound/email': {
+        post: {
+          summary: 'Hand over one raw RFC 822 message (a provider webhook or an IMAP fetcher); same path as SMTP',
+          security: [{ inboundApiKey: [] }],
+          parameters: [{ name: 'to', in: 'query', required: false, schema: { type: 'string' }, description: 'Envelope recipient, when the headers do not say' }],
+          requestBody: { required: true, content: { 'message/rfc822': { schema: { type: 'string' } } } },
+          responses: {
+            201: { description: 'Stored', content: json(object({ outcome: { const: 'ingested' }, duplicate: { type: 'boolean' }, messageId: { type: 'string' }, conversationId: { type: 'string' }, customerId: { type: 'string' } })) },
+            200: { description: 'This Message-ID was stored before' },
+            202: { description: 'A bounce (recorded on the message it refers to) or ignored', content: json({ type: 'object' }) },
+            ...errors(401, 404, 413, 422),
+          },
+        },
+      },
+      '/api/attachments/{id}': {
+        get: {
+          summary: "An attachment's bytes (always as a download)",
+          ...secured,
+          parameters: [idParameter('Attachment id')],
+          responses: { 200: { description: 'The file', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, ...errors(401, 404) },
         },
       },
       '/api/customers/{id}': {

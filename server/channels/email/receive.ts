@@ -124,10 +124,14 @@ function threadIds(mail: ParsedMail): string[] {
 }
 
 function headerRecipients(mail: ParsedMail): string[] {
-  const lists = [mail.to, mail.cc].flatMap((field): AddressObject[] => (field ? (Array.isArray(field) ? field : [field]) : []));
-  const delivered = ['delivered-to', 'x-original-to'].map((name) => mail.headers.get(name)).filter((value) => typeof value === 'string');
-  return [...(delivered as string[]), ...lists.flatMap((list) => list.value.map((address) => address.address ?? ''))].filter(Boolean);
+  // mailparser parses Delivered-To and X-Original-To into address objects like To and Cc.
+  const fields = [mail.headers.get('delivered-to'), mail.headers.get('x-original-to'), mail.to, mail.cc];
+  const lists = fields.flatMap((field) => (Array.isArray(field) ? field : [field])).filter(isAddressObject);
+  return lists.flatMap((list) => list.value.map((address) => address.address ?? '')).filter(Boolean);
 }
+
+const isAddressObject = (value: unknown): value is AddressObject =>
+  typeof value === 'object' && value !== null && Array.isArray((value as AddressObject).value);
 
 function dedupKey(messageId: string | undefined, raw: Buffer): string {
   if (messageId && messageId.length <= MAX_MESSAGE_ID_LENGTH) return messageId;
