@@ -11,26 +11,12 @@ const optionalString = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
-const databaseUrl = z
-  .string()
-  .trim()
-  .optional()
-  .transform((value) => (value ? value : undefined))
-  .refine((value) => value === undefined || /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL');
-
-const redisUrl = z
-  .string()
-  .trim()
-  .optional()
-  .transform((value) => (value ? value : undefined))
-  .refine((value) => value === undefined || /^rediss?:\/\//.test(value), 'must be a redis:// or rediss:// URL');
-
-const smtpUrl = z
-  .string()
-  .trim()
-  .optional()
-  .transform((value) => (value ? value : undefined))
-  .refine((value) => value === undefined || /^smtps?:\/\//.test(value), 'must be an smtp:// or smtps:// URL');
+/** An optional URL of one of the given schemes; empty counts as unset (the embedded default). */
+const optionalUrl = (schemes: readonly string[]) =>
+  optionalString.refine(
+    (value) => value === undefined || schemes.some((scheme) => value.startsWith(`${scheme}://`)),
+    `must be a ${schemes.map((scheme) => `${scheme}://`).join(' or ')} URL`,
+  );
 
 const emailList = z
   .string()
@@ -44,8 +30,8 @@ const environmentSchema = z.object({
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   DATA_DIR: z.string().trim().min(1).default('./var'),
-  DATABASE_URL: databaseUrl,
-  REDIS_URL: redisUrl,
+  DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
+  REDIS_URL: optionalUrl(['redis', 'rediss']),
   REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, ":", "_" or "-", at most 64')
@@ -66,7 +52,7 @@ const environmentSchema = z.object({
   SMTP_TLS_KEY_FILE: optionalString,
   SMTP_TLS_CERT_FILE: optionalString,
   SMTP_SENDER_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
-  SMTP_OUT_URL: smtpUrl,
+  SMTP_OUT_URL: optionalUrl(['smtp', 'smtps']),
   EMAIL_FROM_NAME: z.string().trim().min(1).max(100).default('Support'),
   EMAIL_AUTO_ACK: flag.default(false),
   EMAIL_AUTO_ACK_TEMPLATE: z
