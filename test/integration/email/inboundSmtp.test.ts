@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import Encoding from 'encoding-japanese';
 import iconv from 'iconv-lite';
 import request from 'supertest';
 import { startTestHub, type TestHub } from '../../support/hub';
@@ -66,6 +67,36 @@ describe('inbound mail', () => {
     expect(detail).toMatchObject({ subject: '发票问题', customerName: '张伟' });
     const { items } = await api.get(`/api/conversations/${conversation!.id}/messages`);
     expect(items[0].body).toBe('您好，我的发票金额不对，请帮我看一下。');
+  });
+
+  it.each([
+    ['GB2312', 'gb2312', '退款申请', '我想申请退款。'],
+    ['Big5', 'big5', '訂單查詢', '請問我的訂單到哪裡了？'],
+    ['ISO-2022-JP', 'iso-2022-jp', '注文について', '注文の状況を教えてください。'],
+  ])('decodes a %s subject and body', async (_name, charset, subject, text) => {
+    const address = `${charset.replace(/\W/g, '')}.${randomUUID().slice(0, 8)}@example.jp`;
+    // iconv-lite has no ISO-2022-JP encoder; encoding-japanese (which mailparser decodes with) has.
+    const encode = (value: string) =>
+      charset === 'iso-2022-jp'
+        ? Buffer.from(Encoding.convert(Encoding.stringToCode(value), { to: 'JIS', from: 'UNICODE' })).toString('base64')
+        : iconv.encode(value, charset).toString('base64');
+    const raw = [
+      `From: ${address}`,
+      'To: support@example.com',
+      `Subject: =?${charset}?B?${encode(subject)}?=`,
+      'MIME-Version: 1.0',
+      `Content-Type: text/plain; charset=${charset}`,
+      'Content-Transfer-Encoding: base64',
+      '',
+      encode(text),
+      '',
+    ].join('\r\n');
+    await client.send({ envelope: { from: address, to: ['support@example.com'] }, raw });
+    const [conversation] = await conversationOfEmail(hub, address);
+    const api = agentApi(hub, token);
+    expect(await api.get(`/api/conversations/${conversation!.id}`)).toMatchObject({ subject });
+    const { items } = await api.get(`/api/conversations/${conversation!.id}/messages`);
+    expect(items[0].body).toBe(text);
   });
 
   it('keeps sanitized HTML, the full text and the visible new text', async () => {
