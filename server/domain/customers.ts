@@ -60,8 +60,9 @@ export async function resolveCustomer(
   for (let attempt = 0; attempt < 3; attempt++) {
     const known = await findOwner(tx, wanted);
     if (known) {
-      await attachIdentities(tx, known, wanted);
-      return { customer: await getCustomer(tx, known), created: false };
+      // Most messages come from a customer whose identities are all known: no write then.
+      if (known.unclaimed.length > 0) await attachIdentities(tx, known.customerId, known.unclaimed);
+      return { customer: await getCustomer(tx, known.customerId), created: false };
     }
     const [row] = await tx.query<CustomerRow>(
       'INSERT INTO customers (id, name) VALUES ($1, $2) RETURNING *',
@@ -76,18 +77,21 @@ export async function resolveCustomer(
   throw new HubError('internal', 'Could not resolve the customer for these identities');
 }
 
-async function findOwner(tx: Queryable, identities: readonly Identity[]): Promise<string | undefined> {
+/** The customer the strongest known identity belongs to, and the identities nobody owns yet. */
+async function findOwner(
+  tx: Queryable,
+  identities: readonly Identity[],
+): Promise<{ customerId: string; unclaimed: Identity[] } | undefined> {
   const rows = await tx.query<{ customer_id: string; kind: string; value: string }>(
     `SELECT customer_id, kind, value FROM customer_identities
       WHERE (kind, value) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
     [identities.map((identity) => identity.kind), identities.map((identity) => identity.value)],
   );
+  const ownerOf = (identity: Identity) =>
+    rows.find((candidate) => candidate.kind === identity.kind && candidate.value === identity.value)?.customer_id;
   // The first identity given is the strongest claim (e.g. the visitor id the widget holds).
-  for (const identity of identities) {
-    const row = rows.find((candidate) => candidate.kind === identity.kind && candidate.value === identity.value);
-    if (row) return row.customer_id;
-  }
-  return undefined;
+  const customerId = identities.map(ownerOf).find(Boolean);
+  return customerId ? { customerId, unclaimed: identities.filter((identity) => !ownerOf(identity)) } : undefined;
 }
 
 async function attachIdentities(tx: Queryable, customerId: string, identities: readonly Identity[]): Promise<number> {
