@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { constantTimeEqual } from './constantTimeEqual';
 import { HubError } from './errors';
 
 const TOKEN_TTL_SECONDS = 12 * 60 * 60;
@@ -18,9 +19,7 @@ export function verifyAgentToken(secret: string, token: unknown, now = new Date(
   if (typeof token !== 'string' || token.length > 2048) throw refuse('A valid agent token is required');
   const [header, claims, signature] = token.split('.');
   if (!header || !claims || !signature) throw refuse('A valid agent token is required');
-  const expected = Buffer.from(sign(secret, `${header}.${claims}`));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw refuse('The agent token is not valid');
+  if (!constantTimeEqual(signature, sign(secret, `${header}.${claims}`))) throw refuse('The agent token is not valid');
   let parsed: Partial<TokenClaims>;
   try {
     parsed = JSON.parse(Buffer.from(claims, 'base64url').toString('utf8'));

@@ -1,8 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
+import { constantTimeEqual } from '../../domain/constantTimeEqual';
 import { HubError } from '../../domain/errors';
 import type { InFlight } from '../../inFlight';
 import { matchSupportAddress } from './addresses';
@@ -33,7 +33,7 @@ export async function startInboundSmtp(deps: SmtpDeps): Promise<InboundSmtp> {
     logger: false,
     onAuth(auth, _session, callback) {
       const expected = email.auth!;
-      const ok = same(auth.username ?? '', expected.user) && same(auth.password ?? '', expected.password);
+      const ok = constantTimeEqual(auth.username ?? '', expected.user) && constantTimeEqual(auth.password ?? '', expected.password);
       callback(ok ? null : smtpError(535, '5.7.8 Authentication credentials invalid'), ok ? { user: auth.username } : undefined);
     },
     onMailFrom(address, _session, callback) {
@@ -102,10 +102,4 @@ function readAll(stream: SMTPServerDataStream): Promise<Buffer> {
     stream.once('end', () => resolve(Buffer.concat(chunks, kept)));
     stream.once('error', reject);
   });
-}
-
-function same(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

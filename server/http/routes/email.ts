@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { timingSafeEqual } from 'node:crypto';
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { storedFilePath } from '../../channels/email/attachmentStore';
 import { receiveEmail } from '../../channels/email/receive';
 import { getAttachment } from '../../domain/attachments';
+import { constantTimeEqual } from '../../domain/constantTimeEqual';
 import { HubError } from '../../domain/errors';
 import { requireAgent } from '../agentAuth';
 import type { HttpDeps } from '../deps';
@@ -46,9 +46,7 @@ function checkApiKey(deps: HttpDeps): Middleware {
     const expected = deps.email.inboundApiKey;
     if (!expected) throw new HubError('inbound_email_disabled', 'Inbound email over HTTP is off; set INBOUND_EMAIL_API_KEY');
     const given = ctx.get('x-api-key') || ctx.get('authorization').replace(/^Bearer\s+/i, '');
-    const a = Buffer.from(given);
-    const b = Buffer.from(expected);
-    if (a.length !== b.length || !timingSafeEqual(a, b)) throw new HubError('unauthorized', 'A valid API key is required');
+    if (!constantTimeEqual(given, expected)) throw new HubError('unauthorized', 'A valid API key is required');
     await next();
   };
 }
