@@ -64,6 +64,16 @@ const environmentSchema = z.object({
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).default(10 * 1024 * 1024),
   ATTACHMENTS_MAX_COUNT: z.coerce.number().int().min(0).default(50),
   EMAIL_OUT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+  WIDGET_IDENTITY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  DEFAULT_PHONE_REGION: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as US or CN')
+    .optional(),
+  CUSTOMER_ATTRIBUTE_MAX_BYTES: z.coerce.number().int().min(16).max(1024 * 1024).default(4096),
+  FORM_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  FORM_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(10),
+  FORM_RATE_LIMIT_PER_FORM: z.coerce.number().int().min(1).default(600),
+  RFM_RECOMPUTE_DELAY_MS: z.coerce.number().int().min(0).default(5000),
 });
 
 export type Config = Readonly<{
@@ -100,6 +110,19 @@ export type Config = Readonly<{
     attachmentMaxBytes: number;
     attachmentsMaxCount: number;
     outboundConcurrency: number;
+  }>;
+  crm: Readonly<{
+    /** The secret a site signs visitor identities with (HMAC-SHA256); unset means no verification. */
+    widgetIdentitySecret: string | undefined;
+    /** The country assumed for phone numbers written without +country code. */
+    defaultPhoneRegion: string | undefined;
+    attributeMaxBytes: number;
+    formMaxBytes: number;
+    /** Form submissions allowed per minute from one IP address, and to one form. */
+    formRateLimitPerIp: number;
+    formRateLimitPerForm: number;
+    /** How long after an order the RFM recomputation waits, so a burst of orders costs one run. */
+    rfmRecomputeDelayMs: number;
   }>;
 }>;
 
@@ -164,6 +187,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       attachmentMaxBytes: env.ATTACHMENT_MAX_BYTES,
       attachmentsMaxCount: env.ATTACHMENTS_MAX_COUNT,
       outboundConcurrency: env.EMAIL_OUT_CONCURRENCY,
+    }),
+    crm: Object.freeze({
+      widgetIdentitySecret: env.WIDGET_IDENTITY_SECRET,
+      defaultPhoneRegion: env.DEFAULT_PHONE_REGION,
+      attributeMaxBytes: env.CUSTOMER_ATTRIBUTE_MAX_BYTES,
+      formMaxBytes: env.FORM_MAX_BYTES,
+      formRateLimitPerIp: env.FORM_RATE_LIMIT_PER_IP,
+      formRateLimitPerForm: env.FORM_RATE_LIMIT_PER_FORM,
+      rfmRecomputeDelayMs: env.RFM_RECOMPUTE_DELAY_MS,
     }),
   });
 }

@@ -6,7 +6,7 @@ import type { Database } from './db/database';
 import { migrate } from './db/migrate';
 import { openDatabase } from './db/open';
 import { ensureFirstAdmin } from './domain/agents';
-import type { DomainContext } from './domain/context';
+import { type DomainContext, domainSettings } from './domain/context';
 import { createHttpApp } from './http/app';
 import { InFlight } from './inFlight';
 import { serveAgents } from './realtime/agentsNamespace';
@@ -63,7 +63,7 @@ export async function startHub(config: Config, log: Logger, options: { workers: 
     cleanup.unshift(async () => {
       for (const client of redisClients) client.disconnect();
     });
-    const queues = createQueues(queueConnection, config.redisPrefix);
+    const queues = createQueues(queueConnection, { redisPrefix: config.redisPrefix, rfmRecomputeDelayMs: config.crm.rfmRecomputeDelayMs });
     cleanup.unshift(queues.close);
 
     let handleRequest: (req: IncomingMessage, res: ServerResponse) => unknown = (_req, res) => res.writeHead(503).end();
@@ -75,9 +75,9 @@ export async function startHub(config: Config, log: Logger, options: { workers: 
       publish: createPublisher(io),
       queues: queues.producers,
       now: () => new Date(),
-      limits: { messageMaxLength: config.messageMaxLength },
+      settings: domainSettings(config),
     };
-    const realtimeDeps = { domain, log, inFlight, secretKey: config.secretKey };
+    const realtimeDeps = { domain, log, inFlight, secretKey: config.secretKey, widgetIdentitySecret: config.crm.widgetIdentitySecret };
     serveWidget(io.of('/widget'), realtimeDeps);
     serveAgents(io.of('/agents'), realtimeDeps);
     const app = createHttpApp(
@@ -86,6 +86,9 @@ export async function startHub(config: Config, log: Logger, options: { workers: 
         log,
         secretKey: config.secretKey,
         email: config.email,
+        crm: config.crm,
+        redis: publisher,
+        redisPrefix: config.redisPrefix,
         readiness: { database: () => db.query('SELECT 1'), redis: () => publisher.ping() },
       },
       config.publicUrl,

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { createMailTransport } from '../server/channels/email/outbound';
 import type { Config } from '../server/config';
 import type { Database } from '../server/db/database';
-import type { DomainContext } from '../server/domain/context';
+import { type DomainContext, domainSettings } from '../server/domain/context';
 import { bullPrefix, createQueues, QUEUE_NAMES } from '../server/queues';
 import { createPublisher } from '../server/realtime/publisher';
 import { connectRedis, type RedisTarget } from '../server/redis/connect';
@@ -19,14 +19,14 @@ export type RunningWorkers = { close: () => Promise<void> };
 export async function startWorkers(config: Config, log: Logger, shared: { db: Database; redis: RedisTarget }): Promise<RunningWorkers> {
   const connection = connectRedis(shared.redis, { maxRetriesPerRequest: null });
   connection.on('error', (error) => log.warn({ err: error }, 'redis connection error'));
-  const queues = createQueues(connection, config.redisPrefix);
+  const queues = createQueues(connection, { redisPrefix: config.redisPrefix, rfmRecomputeDelayMs: config.crm.rfmRecomputeDelayMs });
   const emitter = new Emitter(connection, { key: `${config.redisPrefix}:socket.io` });
   const domain: DomainContext = {
     db: shared.db,
     publish: createPublisher(emitter),
     queues: queues.producers,
     now: () => new Date(),
-    limits: { messageMaxLength: config.messageMaxLength },
+    settings: domainSettings(config),
   };
   const transport = createMailTransport(config);
   const emailOut = new Worker(QUEUE_NAMES.emailOut, sendEmailReply({ domain, transport, email: config.email, log }), {

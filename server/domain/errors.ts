@@ -15,6 +15,19 @@ export type ErrorCode =
   | 'customer_not_found'
   | 'message_not_found'
   | 'client_id_conflict'
+  | 'invalid_email'
+  | 'invalid_phone'
+  | 'identity_conflict'
+  | 'identity_verification_failed'
+  | 'customer_merged'
+  | 'customer_erased'
+  | 'merge_conflict'
+  | 'order_conflict'
+  | 'currency_mismatch'
+  | 'form_not_found'
+  | 'origin_not_allowed'
+  | 'rate_limited'
+  | 'csv_invalid'
   | 'attachment_not_found'
   | 'inbound_email_disabled'
   | 'email_rejected'
@@ -35,7 +48,11 @@ export class HubError extends Error {
 }
 
 /** What a client is told about a failure: the HubError as it is, anything else as `internal`. */
-export function publicError(error: unknown): { code: ErrorCode; message: string } {
-  if (error instanceof HubError) return { code: error.code, message: error.message };
+export function publicError(error: unknown): { code: ErrorCode; message: string; details?: unknown } {
+  if (error instanceof HubError) {
+    return error.details === undefined
+      ? { code: error.code, message: error.message }
+      : { code: error.code, message: error.message, details: error.details };
+  }
   return { code: 'internal', message: 'Something went wrong on our side; it has been logged' };
 }

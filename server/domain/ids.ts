@@ -4,7 +4,9 @@ const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower 
 const TIME_CHARS = 10;
 const RANDOM_CHARS = 16;
 
-export type IdPrefix = 'cus' | 'idn' | 'cnv' | 'msg' | 'evt' | 'agt' | 'team' | 'att';
+export type IdPrefix =
+  | 'cus' | 'idn' | 'cnv' | 'msg' | 'evt' | 'agt' | 'team' | 'att'
+  | 'mrg' | 'era' | 'note' | 'frm' | 'fsub' | 'ord';
 
 let lastTime = -1;
 let lastRandom: number[] = [];

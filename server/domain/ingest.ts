@@ -44,7 +44,7 @@ export type IngestResult = {
 
 /** The one door through which customer messages enter the hub, from every channel. */
 export async function ingest(ctx: DomainContext, inbound: Inbound): Promise<IngestResult> {
-  const body = normalizeBody(inbound.body, ctx.limits.messageMaxLength);
+  const body = normalizeBody(inbound.body, ctx.settings.messageMaxLength);
   const at = ctx.now();
   const events: HubEvent[] = [];
   const result = await ctx.db.transaction(async (tx) => {

@@ -15,7 +15,7 @@ type Author = { kind: 'agent' | 'system'; id: string | null; name: string | null
 
 /** An agent answers a conversation; the customer gets it on the conversation's channel. */
 export async function replyAsAgent(ctx: DomainContext, reply: AgentReply): Promise<ReplyResult> {
-  const body = normalizeBody(reply.body, ctx.limits.messageMaxLength);
+  const body = normalizeBody(reply.body, ctx.settings.messageMaxLength);
   return storeReply(ctx, reply.conversationId, body, reply.clientId, async (tx) => {
     const agent = await getAgent(tx, reply.agentId);
     return { kind: 'agent', id: agent.id, name: agent.name };
@@ -30,7 +30,7 @@ export async function replyAsSystem(
   ctx: DomainContext,
   reply: { conversationId: string; clientId: string; body: string },
 ): Promise<ReplyResult> {
-  const body = normalizeBody(reply.body, ctx.limits.messageMaxLength);
+  const body = normalizeBody(reply.body, ctx.settings.messageMaxLength);
   return storeReply(ctx, reply.conversationId, body, reply.clientId, async () => ({ kind: 'system', id: null, name: null }));
 }
 

@@ -6,9 +6,12 @@ import { errorResponses } from './errors';
 import { openApiDocument } from './openapi';
 import { authRoutes } from './routes/auth';
 import { conversationRoutes } from './routes/conversations';
+import { customerCsvRoutes } from './routes/customerCsv';
 import { customerRoutes } from './routes/customers';
 import { emailRoutes } from './routes/email';
+import { formRoutes } from './routes/forms';
 import { healthRoutes } from './routes/health';
+import { orderRoutes } from './routes/orders';
 
 // A proxy's request id is kept for log correlation only when it is plainly an id.
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -19,7 +22,11 @@ export function createRouter(deps: HttpDeps, publicUrl: string): Router {
   healthRoutes(router, deps);
   authRoutes(router, deps);
   conversationRoutes(router, deps);
+  // Before customerRoutes: /api/customers/export and /import are not customer ids.
+  customerCsvRoutes(router, deps);
   customerRoutes(router, deps);
+  orderRoutes(router, deps);
+  formRoutes(router, deps);
   emailRoutes(router, deps);
   const document = openApiDocument(publicUrl);
   router.get('/api/openapi.json', (ctx) => {

@@ -65,9 +65,12 @@ export function recordingContext(db: Database) {
       emailOut: async (messageId) => {
         enqueued.push(messageId);
       },
+      recomputeRfm: async () => {
+        enqueued.push('rfm');
+      },
     },
     now: () => new Date(start + 1000 * ++ticks),
-    limits: { messageMaxLength: 10_000 },
+    settings: { messageMaxLength: 10_000, attributeMaxBytes: 4096, defaultPhoneRegion: undefined },
   };
   const reset = () => {
     published.length = 0;

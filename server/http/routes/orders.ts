@@ -1,0 +1,7 @@
+import type Router from '@koa/router';
+import type { HttpDeps } from '../deps';
+
+export function orderRoutes(router: Router, deps: HttpDeps): void {
+  void router;
+  void deps;
+}
