@@ -10,12 +10,21 @@ export const EMAIL_OUT_ATTEMPTS = 6;
 
 export type EmailOutJob = { messageId: string };
 
-/** The one RFM job id: while a recomputation waits, asking again adds nothing. */
-export const RFM_RECOMPUTE_JOB_ID = 'rfm-recompute';
+/** Asks for an RFM recomputation share this deduplication id: while one waits, asking again adds nothing. */
+export const RFM_DEDUPLICATION_ID = 'rfm-recompute';
+
+/** Recency changes with time, not only with orders: the scores are also recomputed once a day. */
+export const RFM_DAILY_SCHEDULER_ID = 'rfm-daily';
+export const RFM_DAILY_EVERY_MS = 24 * 60 * 60 * 1000;
 
 export const bullPrefix = (redisPrefix: string) => `${redisPrefix}:bull`;
 
-export type Queues = { producers: DomainContext['queues']; close: () => Promise<void> };
+export type Queues = {
+  producers: DomainContext['queues'];
+  /** Registers the daily RFM recomputation (idempotent: every worker process may call it at start). */
+  scheduleDailyRfm: () => Promise<void>;
+  close: () => Promise<void>;
+};
 
 /** The producers the domain enqueues with; each job id is the message id, so a message is queued once. */
 export function createQueues(connection: Redis, options: { redisPrefix: string; rfmRecomputeDelayMs: number }): Queues {
@@ -39,12 +48,27 @@ export function createQueues(connection: Redis, options: { redisPrefix: string; 
         );
       },
       recomputeRfm: async () => {
+        // Not a fixed jobId: BullMQ ignores an add whose id is taken, so an order committed while
+        // a recomputation runs (after its snapshot) would wait a day for its scores. With
+        // keepLastIfActive, asks made while one runs queue exactly one more run after it.
         await rfm.add(
           'recompute',
           {},
-          { jobId: RFM_RECOMPUTE_JOB_ID, delay: options.rfmRecomputeDelayMs, removeOnComplete: true, removeOnFail: { count: 100 } },
+          {
+            deduplication: { id: RFM_DEDUPLICATION_ID, keepLastIfActive: true },
+            delay: options.rfmRecomputeDelayMs,
+            removeOnComplete: true,
+            removeOnFail: { count: 100 },
+          },
         );
       },
+    },
+    scheduleDailyRfm: async () => {
+      await rfm.upsertJobScheduler(
+        RFM_DAILY_SCHEDULER_ID,
+        { every: RFM_DAILY_EVERY_MS },
+        { name: 'recompute', opts: { removeOnComplete: true, removeOnFail: { count: 100 } } },
+      );
     },
     close: async () => {
       await Promise.all([emailOut.close(), rfm.close()]);

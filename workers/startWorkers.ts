@@ -9,6 +9,7 @@ import { bullPrefix, createQueues, QUEUE_NAMES } from '../server/queues';
 import { createPublisher } from '../server/realtime/publisher';
 import { connectRedis, type RedisTarget } from '../server/redis/connect';
 import { sendEmailReply } from './emailOut';
+import { recomputeRfm } from './rfm';
 
 export type RunningWorkers = { close: () => Promise<void> };
 
@@ -34,14 +35,19 @@ export async function startWorkers(config: Config, log: Logger, shared: { db: Da
     prefix: bullPrefix(config.redisPrefix),
     concurrency: config.email.outboundConcurrency,
   });
-  emailOut.on('failed', (job, error) => log.warn({ jobId: job?.id, queue: QUEUE_NAMES.emailOut, err: error }, 'job failed'));
-  emailOut.on('error', (error) => log.error({ err: error, queue: QUEUE_NAMES.emailOut }, 'worker error'));
-  await emailOut.waitUntilReady();
-  log.info({ queues: [QUEUE_NAMES.emailOut] }, 'workers ready');
+  // One recomputation at a time per process; the domain's advisory lock orders them across processes.
+  const rfm = new Worker(QUEUE_NAMES.rfm, recomputeRfm({ domain, log }), { connection, prefix: bullPrefix(config.redisPrefix), concurrency: 1 });
+  for (const [name, worker] of [[QUEUE_NAMES.emailOut, emailOut], [QUEUE_NAMES.rfm, rfm]] as const) {
+    worker.on('failed', (job, error) => log.warn({ jobId: job?.id, queue: name, err: error }, 'job failed'));
+    worker.on('error', (error) => log.error({ err: error, queue: name }, 'worker error'));
+  }
+  await Promise.all([emailOut.waitUntilReady(), rfm.waitUntilReady()]);
+  await queues.scheduleDailyRfm();
+  log.info({ queues: [QUEUE_NAMES.emailOut, QUEUE_NAMES.rfm] }, 'workers ready');
   return {
     // Worker.close() waits for the jobs in progress to finish.
     close: async () => {
-      await emailOut.close();
+      await Promise.all([emailOut.close(), rfm.close()]);
       await queues.close();
       transport.close();
       connection.disconnect();

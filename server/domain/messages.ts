@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database';
 import type { Channel } from './conversations';
-import { decodeCursor, encodeCursor, type Page } from './cursor';
+import { decodeCursor, type Page, pageOf } from './cursor';
 import { HubError } from './errors';
 import { newId } from './ids';
 
@@ -175,7 +175,8 @@ export async function listConversationMessages(
     `${SELECT_MESSAGE} WHERE m.conversation_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3`,
     [conversationId, after, page.limit + 1],
   );
-  return pageOf(rows, page.limit);
+  const { items, nextCursor } = pageOf(rows, page.limit, (row) => [row.seq]);
+  return { items: items.map(toMessage), nextCursor };
 }
 
 /**
@@ -203,13 +204,4 @@ export async function listCustomerMessagesSince(
     [customerId, channel, after, limit + 1],
   );
   return { messages: rows.slice(0, limit).map(toMessage), hasMore: rows.length > limit };
-}
-
-function pageOf(rows: MessageRow[], limit: number): Page<Message> {
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return {
-    items: items.map(toMessage),
-    nextCursor: rows.length > limit && last ? encodeCursor([last.seq]) : null,
-  };
 }

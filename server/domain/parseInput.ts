@@ -7,5 +7,5 @@ export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unkn
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-  throw new HubError('validation_failed', `${where}${issue.message}`, parsed.error.issues);
+  throw new HubError('validation_failed', `${where}${issue.message}`);
 }

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database';
-import { decodeCursor, encodeCursor, type Page } from './cursor';
+import { decodeCursor, type Page, pageOf } from './cursor';
+import { HubError } from './errors';
 import { newId } from './ids';
 
 export type TimelineEvent = {
@@ -44,25 +45,65 @@ export async function appendTimelineEvent(
   ]);
 }
 
-/** The customer's timeline, newest first. */
+/** Every kind of event a timeline holds; a filter may name a kind or its family ("message", "order"). */
+export const timelineKinds = [
+  'conversation.opened',
+  'conversation.assigned',
+  'conversation.resolved',
+  'conversation.reopened',
+  'message.received',
+  'message.sent',
+  'message.delivery_failed',
+  'note.added',
+  'form.submitted',
+  'order.placed',
+  'order.updated',
+  'campaign.sent',
+  'campaign.opened',
+  'campaign.clicked',
+  'campaign.unsubscribed',
+  'campaign.bounced',
+  'customer.merged',
+  'customer.erased',
+] as const;
+const timelineFamilies = [...new Set(timelineKinds.map((kind) => kind.split('.')[0]!))];
+
+export type TimelineFilter = {
+  /** Kinds or families; events of any of them. */
+  kinds?: string[];
+  from?: Date;
+  to?: Date;
+  order?: 'newest' | 'oldest';
+};
+
+/** The customer's timeline, newest first unless asked otherwise, a page at a time. */
 export async function listTimeline(
   db: Queryable,
   customerId: string,
   page: { cursor?: string; limit: number },
+  filter: TimelineFilter = {},
 ): Promise<Page<TimelineEvent>> {
   const params: unknown[] = [customerId];
-  let before = '';
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const where = ['customer_id = $1'];
+  if (filter.kinds?.length) {
+    const unknown = filter.kinds.filter((kind) => !(timelineKinds as readonly string[]).includes(kind) && !timelineFamilies.includes(kind));
+    if (unknown.length > 0) {
+      throw new HubError('validation_failed', `Unknown timeline kind ${unknown.join(', ')}; use one of ${[...timelineFamilies, ...timelineKinds].join(', ')}`);
+    }
+    where.push(`(kind = ANY(${param(filter.kinds)}) OR split_part(kind, '.', 1) = ANY(${param(filter.kinds)}))`);
+  }
+  if (filter.from) where.push(`at >= ${param(filter.from)}`);
+  if (filter.to) where.push(`at < ${param(filter.to)}`);
+  const oldestFirst = filter.order === 'oldest';
   if (page.cursor) {
     const [at, id] = decodeCursor(page.cursor, ['timestamp', 'string']);
-    params.push(at, id);
-    before = 'AND (at, id) < ($2::timestamptz, $3)';
+    where.push(`(at, id) ${oldestFirst ? '>' : '<'} (${param(at)}::timestamptz, ${param(id)})`);
   }
-  params.push(page.limit + 1);
+  const direction = oldestFirst ? 'ASC' : 'DESC';
   const rows = await db.query<TimelineRow>(
-    `SELECT * FROM timeline_events WHERE customer_id = $1 ${before} ORDER BY at DESC, id DESC LIMIT $${params.length}`,
+    `SELECT * FROM timeline_events WHERE ${where.join(' AND ')} ORDER BY at ${direction}, id ${direction} LIMIT ${param(page.limit + 1)}`,
     params,
   );
-  const items = rows.slice(0, page.limit).map(toEvent);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > page.limit && last ? encodeCursor([last.at, last.id]) : null };
+  return pageOf(rows.map(toEvent), page.limit, (event) => [event.at, event.id]);
 }

@@ -1,4 +1,6 @@
+import { conversationChangeSchema } from '../domain/conversationChanges';
 import { channels, conversationStatuses } from '../domain/conversations';
+import { noteRequest } from '../domain/notes';
 import { customerCsvApi } from './apiDocs/customerCsv';
 import { customersApi } from './apiDocs/customers';
 import { formsApi } from './apiDocs/forms';
@@ -111,6 +113,28 @@ export function openApiDocument(publicUrl: string): Schema {
           ...secured,
           parameters: [idParameter('Conversation id')],
           responses: { ...ok('The conversation', ref('Conversation')), ...errors(401, 404) },
+        },
+        patch: {
+          summary: 'Assign, resolve, reopen or reprioritise; each change is on the customer timeline',
+          ...secured,
+          parameters: [idParameter('Conversation id')],
+          requestBody: { required: true, content: json(inputSchema(conversationChangeSchema)) },
+          responses: { ...ok('The conversation', ref('Conversation')), ...errors(400, 401, 404) },
+        },
+      },
+      '/api/conversations/{id}/notes': {
+        get: {
+          summary: "Agents' internal notes on the conversation, newest first",
+          ...secured,
+          parameters: [idParameter('Conversation id'), ...queryParameters(pageQuery)],
+          responses: { ...ok('A page of notes', page('Note')), ...errors(400, 401, 404) },
+        },
+        post: {
+          summary: 'Add an internal note (never shown to the customer)',
+          ...secured,
+          parameters: [idParameter('Conversation id')],
+          requestBody: { required: true, content: json(inputSchema(noteRequest)) },
+          responses: { 201: { description: 'Added', content: json(ref('Note')) }, ...errors(400, 401, 404, 409) },
         },
       },
       '/api/conversations/{id}/messages': {

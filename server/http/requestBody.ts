@@ -12,11 +12,11 @@ declare module 'koa' {
 const JSON_LIMIT_BYTES = 1024 * 1024;
 
 /** Route middleware: parses an application/json body into ctx.request.body. */
-export function jsonBody(): Middleware {
+export function jsonBody(limitBytes = JSON_LIMIT_BYTES): Middleware {
   return async (ctx, next) => {
     if (hasBody(ctx)) {
       if (!ctx.is('application/json')) throw new HubError('unsupported_media_type', 'Send the request body as application/json');
-      const text = (await readBody(ctx, JSON_LIMIT_BYTES)).toString('utf8');
+      const text = (await readBody(ctx, limitBytes)).toString('utf8');
       try {
         ctx.request.body = JSON.parse(text);
       } catch {

@@ -1,20 +1,25 @@
 import type { Namespace } from 'socket.io';
 import { z } from 'zod';
 import { chatInbound } from '../channels/chat';
-import { identifyCustomer } from '../domain/customers';
 import { ingest } from '../domain/ingest';
 import { idSchema } from '../domain/messageInput';
 import { listCustomerMessagesSince } from '../domain/messages';
 import { parseInput } from '../domain/parseInput';
-import { startVisitorSession, type VisitorSession } from '../domain/visitors';
+import { identifyVisitor } from '../domain/visitorIdentity';
+import { customerOfVisitor, startVisitorSession, type VisitorSession } from '../domain/visitors';
 import { acknowledged } from './acks';
 import type { RealtimeDeps } from './deps';
 import { customerRoom } from './rooms';
 
 const sinceSchema = z.object({ afterId: idSchema.optional() }).optional();
 const identifySchema = z
-  .object({ email: z.email().max(320).optional(), name: z.string().trim().min(1).max(200).optional() })
-  .refine((claim) => claim.email || claim.name, 'give an email or a name');
+  .object({
+    email: z.email().max(320).optional(),
+    externalId: z.string().trim().min(1).max(320).optional(),
+    name: z.string().trim().min(1).max(200).optional(),
+    hash: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be the hex HMAC-SHA256 of the externalId or email').optional(),
+  })
+  .refine((claim) => claim.email || claim.name || claim.externalId, 'give an email, an externalId or a name');
 const SINCE_PAGE = 500;
 
 /** `/widget`: website visitors chat here. */
@@ -50,7 +55,8 @@ export function serveWidget(namespace: Namespace, deps: RealtimeDeps): void {
       'messages:since',
       acknowledged(deps.log, deps.inFlight, 'messages:since', async (payload) => {
         const { afterId } = parseInput(sinceSchema, payload) ?? {};
-        return listCustomerMessagesSince(deps.domain.db, session.customerId, 'chat', afterId, SINCE_PAGE);
+        const customerId = (await customerOfVisitor(deps.domain.db, session.visitorId)) ?? session.customerId;
+        return listCustomerMessagesSince(deps.domain.db, customerId, 'chat', afterId, SINCE_PAGE);
       }),
     );
 
@@ -58,8 +64,15 @@ export function serveWidget(namespace: Namespace, deps: RealtimeDeps): void {
       'visitor:identify',
       acknowledged(deps.log, deps.inFlight, 'visitor:identify', async (payload) => {
         const claim = parseInput(identifySchema, payload);
-        const { customer, emailLinked } = await identifyCustomer(deps.domain.db, session.customerId, claim);
-        return { customer: { id: customer.id, name: customer.name }, emailLinked };
+        const customerId = (await customerOfVisitor(deps.domain.db, session.visitorId)) ?? session.customerId;
+        const result = await identifyVisitor(deps.domain, customerId, claim, deps.widgetIdentitySecret);
+        if (result.customer.id !== customerId) {
+          // Every tab of this visitor, on any server, now follows the customer they joined.
+          namespace.in(customerRoom(customerId)).socketsJoin(customerRoom(result.customer.id));
+          session.customerId = result.customer.id;
+        }
+        const { customer, emailLinked, verified, merged } = result;
+        return { customer: { id: customer.id, name: customer.name }, emailLinked, verified, merged };
       }),
     );
   });

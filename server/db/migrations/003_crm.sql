@@ -24,6 +24,8 @@ CREATE INDEX customers_tags_idx ON customers USING gin (tags);
 CREATE INDEX customers_attributes_idx ON customers USING gin (attributes jsonb_path_ops);
 CREATE INDEX customers_name_search_idx ON customers USING gin (to_tsvector('simple', coalesce(name, '')));
 CREATE INDEX messages_body_search_idx ON messages USING gin (to_tsvector('simple', body));
+-- Prefix search over emails, phones and external ids (LIKE 'ali%'), whatever the database collation.
+CREATE INDEX customer_identities_value_prefix_idx ON customer_identities (value text_pattern_ops);
 CREATE INDEX timeline_events_reference_idx ON timeline_events (reference) WHERE reference IS NOT NULL;
 
 -- Deleting a customer deletes everything held about them.

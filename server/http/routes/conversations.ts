@@ -1,7 +1,9 @@
 import type Router from '@koa/router';
 import type { Agent } from '../../domain/agents';
+import { changeConversation, conversationChangeSchema } from '../../domain/conversationChanges';
 import { getConversation, listConversations } from '../../domain/conversations';
 import { listConversationMessages } from '../../domain/messages';
+import { addNote, listNotes, noteRequest } from '../../domain/notes';
 import { parseInput } from '../../domain/parseInput';
 import { replyAsAgent } from '../../domain/replies';
 import { requireAgent } from '../agentAuth';
@@ -23,6 +25,12 @@ export function conversationRoutes(router: Router, deps: HttpDeps): void {
     ctx.body = await getConversation(deps.domain.db, ctx.params.id!);
   });
 
+  router.patch('/api/conversations/:id', auth, jsonBody(), async (ctx) => {
+    const change = parseInput(conversationChangeSchema, ctx.request.body);
+    const me = ctx.state.agent as Agent;
+    ctx.body = await changeConversation(deps.domain, { ...change, conversationId: ctx.params.id!, agentId: me.id });
+  });
+
   router.get('/api/conversations/:id/messages', auth, async (ctx) => {
     const { cursor, limit } = parseInput(pageQuery, ctx.query);
     const conversation = await getConversation(deps.domain.db, ctx.params.id!);
@@ -35,5 +43,18 @@ export function conversationRoutes(router: Router, deps: HttpDeps): void {
     const result = await replyAsAgent(deps.domain, { agentId: me.id, conversationId: ctx.params.id!, clientId, body });
     ctx.status = result.duplicate ? 200 : 201;
     ctx.body = { message: result.message, duplicate: result.duplicate };
+  });
+
+  router.get('/api/conversations/:id/notes', auth, async (ctx) => {
+    const { cursor, limit } = parseInput(pageQuery, ctx.query);
+    const conversation = await getConversation(deps.domain.db, ctx.params.id!);
+    ctx.body = await listNotes(deps.domain.db, { conversationId: conversation.id }, { cursor, limit });
+  });
+
+  router.post('/api/conversations/:id/notes', auth, jsonBody(), async (ctx) => {
+    const { body } = parseInput(noteRequest, ctx.request.body);
+    const me = ctx.state.agent as Agent;
+    ctx.status = 201;
+    ctx.body = await addNote(deps.domain, { conversationId: ctx.params.id!, agentId: me.id, body });
   });
 }

@@ -134,7 +134,22 @@ describe('GET /api/customers/:id', () => {
     const response = await get(`/api/customers/${session.customerId}`);
 
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ id: session.customerId, name: null, attributes: {}, tags: [], createdAt: expect.any(String) });
+    expect(response.body).toEqual({
+      id: session.customerId,
+      name: null,
+      email: null,
+      phone: null,
+      externalId: null,
+      // The visitor id is a secret that opens the chat: agents never see it.
+      identities: [],
+      attributes: {},
+      tags: [],
+      orders: { count: 0, lifetimeValue: '0.00', currency: null, firstOrderAt: null, lastOrderAt: null },
+      rfm: null,
+      erasedAt: null,
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+    });
   });
 
   it('shows the name the visitor gave', async () => {
