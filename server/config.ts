@@ -41,6 +41,7 @@ const environmentSchema = z.object({
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   WIDGET_ORIGINS: optionalString,
+  TRUST_PROXY: flag.default(false),
   MESSAGE_MAX_LENGTH: z.coerce.number().int().min(1).max(100_000).default(10_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
@@ -88,6 +89,8 @@ export type Config = Readonly<{
   adminEmail: string;
   adminPassword: string | undefined;
   logLevel: (typeof logLevels)[number];
+  /** Behind a reverse proxy that sets X-Forwarded-For/-Proto: the client address comes from it. */
+  trustProxy: boolean;
   /** Origins allowed to embed the widget; `true` allows any. */
   widgetOrigins: string[] | true;
   messageMaxLength: number;
@@ -165,6 +168,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     adminEmail: env.ADMIN_EMAIL.toLowerCase(),
     adminPassword: env.ADMIN_PASSWORD,
     logLevel: env.LOG_LEVEL,
+    trustProxy: env.TRUST_PROXY,
     widgetOrigins: env.WIDGET_ORIGINS ? env.WIDGET_ORIGINS.split(',').map((origin) => origin.trim()) : true,
     messageMaxLength: env.MESSAGE_MAX_LENGTH,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

@@ -91,7 +91,7 @@ export async function startHub(config: Config, log: Logger, options: { workers: 
         redisPrefix: config.redisPrefix,
         readiness: { database: () => db.query('SELECT 1'), redis: () => publisher.ping() },
       },
-      config.publicUrl,
+      { publicUrl: config.publicUrl, trustProxy: config.trustProxy },
     );
     handleRequest = app.callback();
     const smtp = await startInboundSmtp({ domain, email: config.email, log, redis: publisher, redisPrefix: config.redisPrefix, inFlight });

@@ -13,14 +13,20 @@ export type StoredFile = {
   contentId: string | null;
 };
 
-export async function insertAttachments(tx: Queryable, messageId: string, files: readonly StoredFile[]): Promise<AttachmentInfo[]> {
+/** What an attachment belongs to: a message, or a form submission that opened no conversation. */
+export type AttachmentOwner = { messageId: string } | { formSubmissionId: string };
+
+/** Records stored files with their owner; returns them in the order given. */
+export async function insertAttachments(tx: Queryable, owner: AttachmentOwner, files: readonly StoredFile[]): Promise<AttachmentInfo[]> {
+  const messageId = 'messageId' in owner ? owner.messageId : null;
+  const formSubmissionId = 'formSubmissionId' in owner ? owner.formSubmissionId : null;
   const attachments: AttachmentInfo[] = [];
   for (const file of files) {
     const id = newId('att');
     await tx.query(
-      `INSERT INTO attachments (id, message_id, filename, content_type, size_bytes, sha256, storage_key, content_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [id, messageId, file.filename, file.contentType, file.size, file.sha256, file.storageKey, file.contentId],
+      `INSERT INTO attachments (id, message_id, form_submission_id, filename, content_type, size_bytes, sha256, storage_key, content_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [id, messageId, formSubmissionId, file.filename, file.contentType, file.size, file.sha256, file.storageKey, file.contentId],
     );
     attachments.push({ id, filename: file.filename, contentType: file.contentType, size: file.size });
   }

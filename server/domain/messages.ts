@@ -81,8 +81,9 @@ const toMessage = (row: MessageRow): Message => ({
   author: { kind: row.author_kind, id: row.author_id, name: row.author_name },
   body: row.body,
   clientId: row.external_id,
+  // A form ticket is answered by email too: what went or came by mail has its email parts.
   email:
-    row.channel === 'email'
+    row.channel === 'email' || row.email_message_id !== null || row.delivery_status !== null
       ? {
           subject: row.subject,
           messageId: row.email_message_id,

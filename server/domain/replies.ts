@@ -54,7 +54,7 @@ async function storeReply(
       }
       if (earlier) return { message: earlier, conversation: await getConversation(tx, earlier.conversationId), duplicate: true };
     }
-    const viaEmail = target.channel === 'email';
+    const viaEmail = await repliesByEmail(tx, target);
     const message = await insertMessage(tx, {
       conversationId: target.id,
       customerId: target.customerId,
@@ -85,6 +85,17 @@ async function storeReply(
   // Enqueued for a duplicate too: the first attempt may have committed and then failed to enqueue.
   if (result.message.delivery?.status === 'queued') await ctx.queues.emailOut(result.message.id);
   return result;
+}
+
+/**
+ * Email conversations are answered by email; so are web form tickets whose customer gave an
+ * email, since the form has no other way back to them. Their reply threads into the same ticket.
+ */
+async function repliesByEmail(tx: Queryable, conversation: Conversation): Promise<boolean> {
+  if (conversation.channel === 'email') return true;
+  if (conversation.channel !== 'form') return false;
+  const [email] = await tx.query("SELECT 1 FROM customer_identities WHERE customer_id = $1 AND kind = 'email' LIMIT 1", [conversation.customerId]);
+  return email !== undefined;
 }
 
 /** "Re: <subject>", without stacking "Re: Re: …". */

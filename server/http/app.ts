@@ -35,10 +35,11 @@ export function createRouter(deps: HttpDeps, publicUrl: string): Router {
   return router;
 }
 
-export function createHttpApp(deps: HttpDeps, publicUrl: string): Koa {
+export function createHttpApp(deps: HttpDeps, options: { publicUrl: string; trustProxy: boolean }): Koa {
   const app = new Koa();
-  app.proxy = true;
-  const router = createRouter(deps, publicUrl);
+  // Only a trusted proxy may say who the client is: per-IP rate limits count ctx.ip.
+  app.proxy = options.trustProxy;
+  const router = createRouter(deps, options.publicUrl);
   app.use(async (ctx, next) => {
     const given = ctx.get('x-request-id');
     ctx.state.requestId = REQUEST_ID.test(given) ? given : randomUUID();

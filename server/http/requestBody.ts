@@ -22,6 +22,8 @@ export function jsonBody(limitBytes = JSON_LIMIT_BYTES): Middleware {
       } catch {
         throw new HubError('invalid_json', 'The request body is not valid JSON');
       }
+      // PostgreSQL cannot store U+0000 in text or jsonb; refuse it here rather than fail on write.
+      if (holdsNul(ctx.request.body)) throw new HubError('validation_failed', 'The request body holds a NUL character (\\u0000)');
     }
     await next();
   };
@@ -46,4 +48,11 @@ async function readBody(ctx: Context, limit: number): Promise<Buffer> {
     }
     throw new HubError('validation_failed', 'The request body could not be read');
   }
+}
+
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\0');
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (value && typeof value === 'object') return Object.entries(value).some(([key, item]) => key.includes('\0') || holdsNul(item));
+  return false;
 }

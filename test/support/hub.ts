@@ -28,6 +28,8 @@ export async function startTestHub(env: NodeJS.ProcessEnv = {}): Promise<TestHub
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Tests stand for many clients by setting X-Forwarded-For.
+    TRUST_PROXY: 'true',
     ...env,
   });
   const hub = await startHub(config, createLogger(config), { workers: true });

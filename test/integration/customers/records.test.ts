@@ -83,6 +83,7 @@ describe('POST /api/customers', () => {
     ['an attribute name with spaces', { email: 'a4@example.com', attributes: { 'my plan': 'gold' } }, 400, 'validation_failed'],
     ['an unknown field', { email: 'a5@example.com', favouriteColour: 'blue' }, 400, 'validation_failed'],
     ['tags that are not strings', { email: 'a6@example.com', tags: [1] }, 400, 'validation_failed'],
+    ['a NUL character, which PostgreSQL cannot store', { email: 'a7@example.com', attributes: { note: 'a\u0000b' } }, 400, 'validation_failed'],
   ])('refuses %s and writes nothing', async (_case, body, status, code) => {
     const before = await rowCounts();
     const response = await post('/api/customers', body);
