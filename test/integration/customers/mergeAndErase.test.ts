@@ -136,6 +136,43 @@ describe('POST /api/customers/:id/merge', () => {
     expect((await get(`/api/customers/${visitor.customerId}`)).status).toBe(200);
   });
 
+  it("moves the source's orders and recomputes the survivor's order metrics", async () => {
+    const { known, visitor } = await duplicatePair();
+    const order = (customerId: string, unitPrice: string, daysAgo: number) =>
+      post(`/api/customers/${customerId}/orders`, {
+        number: `M-${unique()}`,
+        currency: 'EUR',
+        items: [{ product: 'Lamp', quantity: 1, unitPrice }],
+        placedAt: new Date(Date.now() - daysAgo * 86_400_000).toISOString(),
+      });
+    const older = await order(visitor.customerId, '10.00', 30);
+    const newer = await order(known.id, '5.50', 2);
+
+    const response = await post(`/api/customers/${known.id}/merge`, { sourceId: visitor.customerId });
+
+    expect(response.body.merge.moved).toMatchObject({ orders: 1 });
+    expect(response.body.customer.orders).toEqual({
+      count: 2,
+      lifetimeValue: '15.50',
+      currency: 'EUR',
+      firstOrderAt: older.body.order.placedAt,
+      lastOrderAt: newer.body.order.placedAt,
+    });
+    expect((await get(`/api/customers/${known.id}/orders`)).body.items.map((item: { id: string }) => item.id)).toEqual([newer.body.order.id, older.body.order.id]);
+  });
+
+  it('refuses to merge customers whose orders are in different currencies, and changes nothing', async () => {
+    const { known, visitor } = await duplicatePair();
+    await post(`/api/customers/${known.id}/orders`, { number: `C-${unique()}`, currency: 'EUR', items: [{ product: 'Lamp', quantity: 1, unitPrice: '1.00' }] });
+    await post(`/api/customers/${visitor.customerId}/orders`, { number: `C-${unique()}`, currency: 'USD', items: [{ product: 'Lamp', quantity: 1, unitPrice: '1.00' }] });
+
+    const response = await post(`/api/customers/${known.id}/merge`, { sourceId: visitor.customerId });
+
+    expect([response.status, response.body.error.code]).toEqual([422, 'currency_mismatch']);
+    expect((await get(`/api/customers/${visitor.customerId}`)).body.orders.count).toBe(1);
+    expect((await get(`/api/customers/${known.id}`)).body.orders.count).toBe(1);
+  });
+
   it('refuses a second merge of a customer already merged away', async () => {
     const { known, visitor } = await duplicatePair();
     const other = (await post('/api/customers', { email: `other-${unique()}@example.com` })).body;
