@@ -3,7 +3,7 @@ import request from 'supertest';
 import type { TestHub } from './hub';
 
 /** A customer's mail program: sends real mail with nodemailer into the hub's SMTP port. */
-export function mailClient(hub: TestHub) {
+export function mailClient(hub: Pick<TestHub, 'smtpPort'>) {
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port: hub.smtpPort, secure: false, ignoreTLS: true });
   return {
     send: (mail: SendMailOptions) => transport.sendMail({ to: 'support@example.com', ...mail }),

@@ -1,18 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { startTestHub, type TestHub } from '../../support/hub';
-import { login } from '../../support/sockets';
+import { signedInHub } from '../../support/signedInHub';
 
-let hub: TestHub;
-let token: string;
+const hub = signedInHub();
 
-beforeAll(async () => {
-  hub = await startTestHub();
-  ({ token } = await login(hub.url));
-});
-afterAll(() => hub.stop());
-
-const auth = () => ({ authorization: `Bearer ${token}` });
+const { auth, post } = hub;
 const BOM = '\uFEFF';
 
 /** The export's bytes, exactly as served. */
@@ -32,7 +24,6 @@ const importCsv = (body: string | Buffer, dryRun = false) =>
     .set(auth())
     .set('content-type', 'text/csv')
     .send(Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'));
-const post = (path: string, body: object) => request(hub.handler).post(path).set(auth()).send(body);
 
 /** A tag and addresses no other test uses. */
 const unique = () => {

@@ -1,19 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import iconv from 'iconv-lite';
 import request from 'supertest';
-import { startTestHub, type TestHub } from '../../support/hub';
-import { login } from '../../support/sockets';
+import { signedInHub } from '../../support/signedInHub';
 
-let hub: TestHub;
-let token: string;
+const hub = signedInHub();
 
-beforeAll(async () => {
-  hub = await startTestHub();
-  ({ token } = await login(hub.url));
-});
-afterAll(() => hub.stop());
-
-const auth = () => ({ authorization: `Bearer ${token}` });
+const { auth } = hub;
 const importCsv = (body: string | Buffer, options: { dryRun?: boolean; contentType?: string } = {}) =>
   request(hub.handler)
     .post(`/api/customers/import${options.dryRun ? '?dryRun=true' : ''}`)

@@ -1,22 +1,16 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { startTestHub, type TestHub } from '../../support/hub';
-import { closeAllSockets, connectAgent, connectVisitor, login, nextEvent } from '../../support/sockets';
+import { signedInHub } from '../../support/signedInHub';
+import { closeAllSockets, connectAgent, connectVisitor, nextEvent } from '../../support/sockets';
 
 const WIDGET_SECRET = 'widget-identity-secret-for-tests';
 const sign = (value: string) => createHmac('sha256', WIDGET_SECRET).update(value).digest('hex');
 
-let hub: TestHub;
-let token: string;
-
-beforeAll(async () => {
-  hub = await startTestHub({ WIDGET_IDENTITY_SECRET: WIDGET_SECRET });
-  ({ token } = await login(hub.url));
-});
+const hub = signedInHub({ WIDGET_IDENTITY_SECRET: WIDGET_SECRET });
 afterEach(closeAllSockets);
-afterAll(() => hub.stop());
 
-const auth = () => ({ authorization: `Bearer ${token}` });
+const { auth } = hub;
 const unique = () => randomUUID().slice(0, 8);
 
 /** A customer the company already knows, with a chat history of their own. */
@@ -65,7 +59,7 @@ describe('visitor:identify', () => {
 
     const [conversation] = await hub.db.query<{ id: string }>('SELECT id FROM conversations WHERE customer_id = $1', [known.customerId]);
     const heard = nextEvent(socket, 'message:new', (message: { body: string }) => message.body === 'Answer for the known customer');
-    const agent = await connectAgent(hub.url, token);
+    const agent = await connectAgent(hub.url, hub.token);
     const reply = await agent.emitWithAck('message:send', { conversationId: conversation!.id, clientId: randomUUID(), body: 'Answer for the known customer' });
     expect(reply.ok).toBe(true);
     await expect(heard).resolves.toMatchObject({ conversationId: conversation!.id });

@@ -1,27 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { startTestHub, type TestHub } from '../../support/hub';
+import { signedInHub } from '../../support/signedInHub';
 import { mailClient } from '../../support/mail';
-import { closeAllSockets, connectVisitor, login } from '../../support/sockets';
+import { closeAllSockets, connectVisitor } from '../../support/sockets';
 
-let hub: TestHub;
-let token: string;
+const hub = signedInHub();
 let mail: ReturnType<typeof mailClient>;
 
-beforeAll(async () => {
-  hub = await startTestHub();
-  ({ token } = await login(hub.url));
+beforeAll(() => {
   mail = mailClient(hub);
 });
 afterEach(closeAllSockets);
-afterAll(async () => {
-  mail.close();
-  await hub.stop();
-});
+afterAll(() => mail.close());
 
-const auth = () => ({ authorization: `Bearer ${token}` });
-const get = (path: string) => request(hub.handler).get(path).set(auth());
-const post = (path: string, body: unknown = {}) => request(hub.handler).post(path).set(auth()).send(body as object);
+const { auth, get, post } = hub;
 const unique = () => randomUUID().slice(0, 8);
 
 /** A widget visitor who chats, then a known customer (by email) who writes an email. */

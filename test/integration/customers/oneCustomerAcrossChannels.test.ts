@@ -1,26 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { startTestHub, type TestHub } from '../../support/hub';
+import { signedInHub } from '../../support/signedInHub';
 import { mailClient } from '../../support/mail';
-import { closeAllSockets, connectVisitor, login } from '../../support/sockets';
+import { closeAllSockets, connectVisitor } from '../../support/sockets';
 
 /**
  * The issue's acceptance story: a customer writes by chat, then email, then a web form, and orders
  * twice. One customer, one timeline in the right order, correct metrics and RFM segment.
  */
-let hub: TestHub;
-let token: string;
-
-beforeAll(async () => {
-  hub = await startTestHub({ RFM_RECOMPUTE_DELAY_MS: '0' });
-  ({ token } = await login(hub.url));
-});
+const hub = signedInHub({ RFM_RECOMPUTE_DELAY_MS: '0' });
 afterEach(closeAllSockets);
-afterAll(() => hub.stop());
 
-const auth = () => ({ authorization: `Bearer ${token}` });
-const get = (path: string) => request(hub.handler).get(path).set(auth());
-const post = (path: string, body: unknown) => request(hub.handler).post(path).set(auth()).send(body as object);
+const { get, post } = hub;
 
 async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

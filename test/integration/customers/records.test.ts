@@ -1,22 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { startTestHub, type TestHub } from '../../support/hub';
-import { closeAllSockets, connectVisitor, login } from '../../support/sockets';
+import { signedInHub } from '../../support/signedInHub';
+import { closeAllSockets, connectVisitor } from '../../support/sockets';
 
-let hub: TestHub;
-let token: string;
-
-beforeAll(async () => {
-  hub = await startTestHub({ DEFAULT_PHONE_REGION: 'US', CUSTOMER_ATTRIBUTE_MAX_BYTES: '64' });
-  ({ token } = await login(hub.url));
-});
+const hub = signedInHub({ DEFAULT_PHONE_REGION: 'US', CUSTOMER_ATTRIBUTE_MAX_BYTES: '64' });
 afterEach(closeAllSockets);
-afterAll(() => hub.stop());
 
-const auth = () => ({ authorization: `Bearer ${token}` });
-const get = (path: string) => request(hub.handler).get(path).set(auth());
-const post = (path: string, body: unknown) => request(hub.handler).post(path).set(auth()).send(body as object);
-const patch = (path: string, body: unknown) => request(hub.handler).patch(path).set(auth()).send(body as object);
+const { auth, get, post, patch } = hub;
 const errorBody = (code: string) => ({ error: expect.objectContaining({ code, message: expect.any(String) }) });
 const unique = () => randomUUID().slice(0, 8);
 

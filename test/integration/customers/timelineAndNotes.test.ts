@@ -1,23 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { startTestHub, type TestHub } from '../../support/hub';
-import { closeAllSockets, connectVisitor, login } from '../../support/sockets';
+import { signedInHub } from '../../support/signedInHub';
+import { closeAllSockets, connectVisitor } from '../../support/sockets';
 
-let hub: TestHub;
-let token: string;
-let agentId: string;
-
-beforeAll(async () => {
-  hub = await startTestHub();
-  ({ token, agent: { id: agentId } } = await login(hub.url));
-});
+const hub = signedInHub();
 afterEach(closeAllSockets);
-afterAll(() => hub.stop());
 
-const auth = () => ({ authorization: `Bearer ${token}` });
-const get = (path: string) => request(hub.handler).get(path).set(auth());
-const post = (path: string, body: unknown) => request(hub.handler).post(path).set(auth()).send(body as object);
-const patch = (path: string, body: unknown) => request(hub.handler).patch(path).set(auth()).send(body as object);
+const { get, post, patch } = hub;
 const kindsOf = (response: request.Response) => response.body.items.map((event: { kind: string }) => event.kind);
 
 /** A visitor whose chat an agent notes on, assigns, resolves, and who then writes again. */
@@ -26,7 +15,7 @@ async function chatWithAgentWork() {
   const first = await socket.emitWithAck('message:send', { clientId: randomUUID(), body: 'My parcel is late' });
   const conversationId = first.message.conversationId as string;
   await post(`/api/conversations/${conversationId}/notes`, { body: 'Courier lost it; resend' });
-  await patch(`/api/conversations/${conversationId}`, { assigneeId: agentId });
+  await patch(`/api/conversations/${conversationId}`, { assigneeId: hub.agentId });
   await patch(`/api/conversations/${conversationId}`, { status: 'resolved' });
   await post(`/api/customers/${session.customerId}/notes`, { body: 'Offer a voucher next time' });
   await patch(`/api/conversations/${conversationId}`, { status: 'open' });
@@ -48,8 +37,8 @@ describe('the timeline', () => {
       'note.added',
       'conversation.reopened',
     ]);
-    expect(response.body.items[3]).toMatchObject({ reference: conversationId, data: { conversationId, from: null, to: agentId, by: agentId } });
-    expect(response.body.items[2].data).toMatchObject({ conversationId, agentId, excerpt: 'Courier lost it; resend' });
+    expect(response.body.items[3]).toMatchObject({ reference: conversationId, data: { conversationId, from: null, to: hub.agentId, by: hub.agentId } });
+    expect(response.body.items[2].data).toMatchObject({ conversationId, agentId: hub.agentId, excerpt: 'Courier lost it; resend' });
   });
 
   it('filters by kind family and exact kind, comma-separated', async () => {
@@ -109,7 +98,7 @@ describe('notes', () => {
 
     expect(onCustomer.body.items.map((note: { body: string }) => note.body)).toEqual(['Offer a voucher next time', 'Courier lost it; resend']);
     expect(onConversation.body.items).toEqual([
-      { id: expect.stringMatching(/^note_/), customerId, conversationId, agentId, body: 'Courier lost it; resend', createdAt: expect.any(String) },
+      { id: expect.stringMatching(/^note_/), customerId, conversationId, agentId: hub.agentId, body: 'Courier lost it; resend', createdAt: expect.any(String) },
     ]);
   });
 

@@ -1,20 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
-import { startTestHub, type TestHub } from '../../support/hub';
-import { login } from '../../support/sockets';
+import { signedInHub } from '../../support/signedInHub';
 
-let hub: TestHub;
-let token: string;
+const hub = signedInHub({ DEFAULT_PHONE_REGION: 'DE' });
 
-beforeAll(async () => {
-  hub = await startTestHub({ DEFAULT_PHONE_REGION: 'DE' });
-  ({ token } = await login(hub.url));
-});
-afterAll(() => hub.stop());
-
-const auth = () => ({ authorization: `Bearer ${token}` });
-const get = (path: string) => request(hub.handler).get(path).set(auth());
-const post = (path: string, body: unknown = {}) => request(hub.handler).post(path).set(auth()).send(body as object);
+const { get, post } = hub;
 const importOrders = (orders: unknown[], query = '') => post(`/api/orders/import${query}`, { orders });
 const unique = () => randomUUID().slice(0, 8);
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();

@@ -1,20 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { startTestHub, type TestHub } from '../../support/hub';
-import { login } from '../../support/sockets';
+import { signedInHub } from '../../support/signedInHub';
 
-let hub: TestHub;
-let token: string;
+const hub = signedInHub();
 
-beforeAll(async () => {
-  hub = await startTestHub();
-  ({ token } = await login(hub.url));
-});
-afterAll(() => hub.stop());
-
-const auth = () => ({ authorization: `Bearer ${token}` });
-const get = (path: string) => request(hub.handler).get(path).set(auth());
-const post = (path: string, body: unknown = {}) => request(hub.handler).post(path).set(auth()).send(body as object);
+const { get, post } = hub;
 const errorBody = (code: string) => ({ error: expect.objectContaining({ code, message: expect.any(String) }) });
 const unique = () => randomUUID().slice(0, 8);
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
@@ -260,7 +250,7 @@ describe('POST /api/customers/:id/orders', () => {
     expect(await hub.db.query('SELECT count(*) AS orders FROM orders')).toEqual([before]);
   });
 
-  it('needs an agent token', async () => {
+  it('needs an agent hub.token', async () => {
     const response = await request(hub.handler).post(`/api/customers/${await newCustomer()}/orders`).send(anOrder());
     expect(response.status).toBe(401);
   });

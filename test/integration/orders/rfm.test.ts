@@ -1,20 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { startTestHub, type TestHub } from '../../support/hub';
-import { login } from '../../support/sockets';
+import { signedInHub } from '../../support/signedInHub';
 
 // RFM scores are relative to every customer with orders, so this file has a hub and population of its own.
-let hub: TestHub;
-let token: string;
+const hub = signedInHub({ RFM_RECOMPUTE_DELAY_MS: '0' });
 
-beforeAll(async () => {
-  hub = await startTestHub({ RFM_RECOMPUTE_DELAY_MS: '0' });
-  ({ token } = await login(hub.url));
-});
-afterAll(() => hub.stop());
-
-const auth = () => ({ authorization: `Bearer ${token}` });
-const post = (path: string, body: unknown = {}) => request(hub.handler).post(path).set(auth()).send(body as object);
+const { auth, post } = hub;
 const unique = () => randomUUID().slice(0, 8);
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
 
