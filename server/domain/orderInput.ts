@@ -57,6 +57,7 @@ export type OrderDraft = {
   number: string;
   status: OrderStatus;
   currency: string;
+  /** Exact decimal, e.g. "19.90". */
   total: string;
   items: OrderItem[];
   placedAt: Date;

@@ -7,16 +7,9 @@ import { newId } from './ids';
 import { COUNTED_STATUSES, type OrderDraft, type OrderInput, type OrderItem, type OrderStatus, toOrderDraft } from './orderInput';
 import { appendTimelineEvent } from './timeline';
 
-export type Order = {
+export type Order = Omit<OrderDraft, 'placedAt'> & {
   id: string;
   customerId: string;
-  source: string;
-  number: string;
-  status: OrderStatus;
-  currency: string;
-  /** Exact decimal, e.g. "19.90". */
-  total: string;
-  items: OrderItem[];
   placedAt: string;
   createdAt: string;
   updatedAt: string;

@@ -1,21 +1,14 @@
 import request from 'supertest';
-import { startTestHub, type TestHub } from '../../support/hub';
-import { closeAllSockets, connectAgent, login, nextEvent } from '../../support/sockets';
+import { signedInHub } from '../../support/signedInHub';
+import { closeAllSockets, connectAgent, nextEvent } from '../../support/sockets';
 import { makeForm, storedRows, uniqueEmail, uniqueIp } from './fixtures';
 
-let hub: TestHub;
-let token: string;
-
-beforeAll(async () => {
-  hub = await startTestHub();
-  ({ token } = await login(hub.url));
-});
+const hub = signedInHub();
 afterEach(closeAllSockets);
-afterAll(() => hub.stop());
 
 type Event = { kind: string; reference: string | null; data: Record<string, unknown> };
 
-const asAgent = (path: string) => request(hub.handler).get(path).set('authorization', `Bearer ${token}`);
+const asAgent = (path: string) => request(hub.handler).get(path).set('authorization', `Bearer ${hub.token}`);
 /** A submission from a client address of its own. */
 const submit = (key: string) => request(hub.handler).post(`/api/forms/${key}`).set('x-forwarded-for', uniqueIp());
 const errorBody = (code: string) => ({ error: { code, message: expect.any(String) } });
@@ -25,7 +18,7 @@ const errorBody = (code: string) => ({ error: { code, message: expect.any(String
  * as it has read a streamed body, sometimes before Koa saw the stream finish.
  */
 async function download(attachmentId: string): Promise<Buffer> {
-  const response = await fetch(`${hub.url}/api/attachments/${attachmentId}`, { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(`${hub.url}/api/attachments/${attachmentId}`, { headers: { authorization: `Bearer ${hub.token}` } });
   expect(response.status).toBe(200);
   return Buffer.from(await response.arrayBuffer());
 }
@@ -140,7 +133,7 @@ describe('a form that opens a conversation', () => {
 
   it('tells the agent consoles about the new conversation and its message', async () => {
     const form = await makeForm(hub);
-    const agent = await connectAgent(hub.url, token);
+    const agent = await connectAgent(hub.url, hub.token);
     const email = uniqueEmail('live');
     const opened = nextEvent<{ id: string; channel: string }>(agent, 'conversation:new', (conversation) => conversation.channel === 'form');
     const received = nextEvent<{ id: string; body: string }>(agent, 'message:new', (message) => message.body === `Live from ${email}`);
