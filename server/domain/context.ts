@@ -8,7 +8,8 @@ export type HubEvent =
   | { type: 'conversation:new'; conversation: Conversation }
   | { type: 'conversation:updated'; conversation: Conversation }
   | { type: 'message:new'; message: Message }
-  | { type: 'message:updated'; message: Message };
+  | { type: 'message:updated'; message: Message }
+  | { type: 'customer:merged'; mergeId: string; sourceId: string; targetId: string };
 
 /** Everything a domain function may touch, passed in explicitly. */
 export type DomainContext = {

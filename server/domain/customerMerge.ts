@@ -100,6 +100,7 @@ export async function mergeCustomers(
       reference: recorded.id,
       data: { mergeId: recorded.id, sourceId: source.id, sourceName: source.name, agentId: merge.agentId, reason: merge.reason ?? null, moved },
     });
+    events.push({ type: 'customer:merged', mergeId: recorded.id, sourceId: source.id, targetId: target.id });
     for (const conversationId of movedConversationIds.slice(0, ANNOUNCED_CONVERSATIONS)) {
       events.push({ type: 'conversation:updated', conversation: await getConversation(tx, conversationId) });
     }

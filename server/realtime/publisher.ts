@@ -3,7 +3,10 @@ import { AGENTS_ROOM, customerRoom } from './rooms';
 
 /** A Socket.IO server or a Redis emitter (workers): both can emit to a namespace's rooms. */
 export type RoomEmitter = {
-  of(namespace: string): { to(room: string): { emit(event: string, payload: unknown): unknown } };
+  of(namespace: string): {
+    to(room: string): { emit(event: string, payload: unknown): unknown };
+    in(room: string): { socketsJoin(room: string): unknown };
+  };
 };
 
 /** Sends domain events to the rooms that should see them, on every server process. */
@@ -26,6 +29,11 @@ export function createPublisher(io: RoomEmitter): (events: HubEvent[]) => void {
           break;
         case 'message:updated':
           agents.to(AGENTS_ROOM).emit('message:updated', event.message);
+          break;
+        case 'customer:merged':
+          agents.to(AGENTS_ROOM).emit('customer:merged', { mergeId: event.mergeId, sourceId: event.sourceId, targetId: event.targetId });
+          // The merged customer's open widgets (every tab, any server) now hear the survivor's answers.
+          widget.in(customerRoom(event.sourceId)).socketsJoin(customerRoom(event.targetId));
           break;
       }
     }

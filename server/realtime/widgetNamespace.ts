@@ -66,11 +66,8 @@ export function serveWidget(namespace: Namespace, deps: RealtimeDeps): void {
         const claim = parseInput(identifySchema, payload);
         const customerId = (await customerOfVisitor(deps.domain.db, session.visitorId)) ?? session.customerId;
         const result = await identifyVisitor(deps.domain, customerId, claim, deps.widgetIdentitySecret);
-        if (result.customer.id !== customerId) {
-          // Every tab of this visitor, on any server, now follows the customer they joined.
-          namespace.in(customerRoom(customerId)).socketsJoin(customerRoom(result.customer.id));
-          session.customerId = result.customer.id;
-        }
+        // The merge itself moved every tab of this visitor into the survivor's room.
+        session.customerId = result.customer.id;
         const { customer, emailLinked, verified, merged } = result;
         return { customer: { id: customer.id, name: customer.name }, emailLinked, verified, merged };
       }),

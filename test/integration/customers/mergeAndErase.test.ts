@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { signedInHub } from '../../support/signedInHub';
 import { mailClient } from '../../support/mail';
-import { closeAllSockets, connectVisitor } from '../../support/sockets';
+import { closeAllSockets, connectAgent, connectVisitor, nextEvent } from '../../support/sockets';
 
 const hub = signedInHub();
 let mail: ReturnType<typeof mailClient>;
@@ -99,6 +99,20 @@ describe('POST /api/customers/:id/merge', () => {
     expect(ack).toMatchObject({ ok: true, message: { customerId: known.id } });
     const since = await visitor.socket.emitWithAck('messages:since', {});
     expect(since.messages.map((message: { body: string }) => message.body)).toEqual(['Hello from the chat', 'Still there?']);
+  });
+
+  it("tells the consoles, and the merged visitor's open widget hears the agent's answers", async () => {
+    const { known, visitor } = await duplicatePair();
+    const agent = await connectAgent(hub.url, hub.token);
+    const announced = nextEvent(agent, 'customer:merged');
+
+    const merged = await post(`/api/customers/${known.id}/merge`, { sourceId: visitor.customerId });
+
+    await expect(announced).resolves.toEqual({ mergeId: merged.body.merge.id, sourceId: visitor.customerId, targetId: known.id });
+    const [chat] = await hub.db.query<{ id: string }>("SELECT id FROM conversations WHERE customer_id = $1 AND channel = 'chat'", [known.id]);
+    const heard = nextEvent(visitor.socket, 'message:new', (message: { body: string }) => message.body === 'We found your order');
+    await post(`/api/conversations/${chat!.id}/messages`, { clientId: randomUUID(), body: 'We found your order' });
+    await expect(heard).resolves.toMatchObject({ customerId: known.id });
   });
 
   it.each([
