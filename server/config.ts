@@ -75,6 +75,12 @@ const environmentSchema = z.object({
   FORM_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(10),
   FORM_RATE_LIMIT_PER_FORM: z.coerce.number().int().min(1).default(600),
   RFM_RECOMPUTE_DELAY_MS: z.coerce.number().int().min(0).default(5000),
+  CLASSIFY_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  ROUTE_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  SLA_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  INTENT_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+  INTENT_MODEL_FILE: optionalString,
+  AGENT_OFFLINE_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
 });
 
 export type Config = Readonly<{
@@ -126,6 +132,16 @@ export type Config = Readonly<{
     formRateLimitPerForm: number;
     /** How long after an order the RFM recomputation waits, so a burst of orders costs one run. */
     rfmRecomputeDelayMs: number;
+  }>;
+  workers: Readonly<{
+    /** Jobs each worker process runs at once, per queue. */
+    concurrency: { classify: number; route: number; sla: number };
+    /** Below this confidence the intent is `unknown` and the conversation goes to the default team. */
+    intentConfidenceThreshold: number;
+    /** The intent model to load; unset: the newest under DATA_DIR/models, else the shipped one. */
+    intentModelFile: string | undefined;
+    /** How long an agent may be gone before their unanswered conversations go back to the queue. */
+    agentOfflineGraceMs: number;
   }>;
 }>;
 
@@ -200,6 +216,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       formRateLimitPerIp: env.FORM_RATE_LIMIT_PER_IP,
       formRateLimitPerForm: env.FORM_RATE_LIMIT_PER_FORM,
       rfmRecomputeDelayMs: env.RFM_RECOMPUTE_DELAY_MS,
+    }),
+    workers: Object.freeze({
+      concurrency: { classify: env.CLASSIFY_CONCURRENCY, route: env.ROUTE_CONCURRENCY, sla: env.SLA_CONCURRENCY },
+      intentConfidenceThreshold: env.INTENT_CONFIDENCE_THRESHOLD,
+      intentModelFile: env.INTENT_MODEL_FILE && path.resolve(env.INTENT_MODEL_FILE),
+      agentOfflineGraceMs: env.AGENT_OFFLINE_GRACE_MS,
     }),
   });
 }

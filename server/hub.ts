@@ -63,7 +63,7 @@ export async function startHub(config: Config, log: Logger, options: { workers: 
     cleanup.unshift(async () => {
       for (const client of redisClients) client.disconnect();
     });
-    const queues = createQueues(queueConnection, { redisPrefix: config.redisPrefix, rfmRecomputeDelayMs: config.crm.rfmRecomputeDelayMs });
+    const queues = createQueues(queueConnection, config);
     cleanup.unshift(queues.close);
 
     let handleRequest: (req: IncomingMessage, res: ServerResponse) => unknown = (_req, res) => res.writeHead(503).end();

@@ -1,14 +1,24 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { DomainContext } from './domain/context';
+import type { Config } from './config';
+import type { DomainContext, SlaCheck } from './domain/context';
 
 /** Queue names: a public contract between servers and workers of possibly different versions. */
-export const QUEUE_NAMES = { emailOut: 'email-out', rfm: 'rfm' } as const;
+export const QUEUE_NAMES = { emailOut: 'email-out', rfm: 'rfm', classify: 'classify', route: 'route', sla: 'sla' } as const;
+
+/** Job names within the route queue. */
+export const ROUTE_JOBS = { conversation: 'route-conversation', drainTeam: 'drain-team', agentOffline: 'agent-offline' } as const;
 
 /** Retries with exponential backoff (2 s, 4 s, 8 s, …, about a minute in all) before giving up. */
 export const EMAIL_OUT_ATTEMPTS = 6;
 
 export type EmailOutJob = { messageId: string };
+export type ClassifyJob = { messageId: string };
+export type RouteJob = { conversationId: string } | { teamId: string } | { agentId: string };
+export type SlaJob = SlaCheck;
+
+/** Retried with exponential backoff (1 s, 2 s, 4 s, 8 s); jobs that fail for good stay for inspection. */
+const RETRIED = { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { count: 1000 }, removeOnFail: false } as const;
 
 /** Asks for an RFM recomputation share this deduplication id: while one waits, asking again adds nothing. */
 export const RFM_DEDUPLICATION_ID = 'rfm-recompute';
@@ -27,10 +37,13 @@ export type Queues = {
 };
 
 /** The producers the domain enqueues with; each job id is the message id, so a message is queued once. */
-export function createQueues(connection: Redis, options: { redisPrefix: string; rfmRecomputeDelayMs: number }): Queues {
-  const prefix = bullPrefix(options.redisPrefix);
+export function createQueues(connection: Redis, config: Pick<Config, 'redisPrefix' | 'crm' | 'workers'>): Queues {
+  const prefix = bullPrefix(config.redisPrefix);
   const emailOut = new Queue<EmailOutJob>(QUEUE_NAMES.emailOut, { connection, prefix });
   const rfm = new Queue(QUEUE_NAMES.rfm, { connection, prefix });
+  const classify = new Queue<ClassifyJob>(QUEUE_NAMES.classify, { connection, prefix });
+  const route = new Queue<RouteJob>(QUEUE_NAMES.route, { connection, prefix });
+  const sla = new Queue<SlaJob>(QUEUE_NAMES.sla, { connection, prefix });
   return {
     producers: {
       emailOut: async (messageId) => {
@@ -56,11 +69,31 @@ export function createQueues(connection: Redis, options: { redisPrefix: string; 
           {},
           {
             deduplication: { id: RFM_DEDUPLICATION_ID, keepLastIfActive: true },
-            delay: options.rfmRecomputeDelayMs,
+            delay: config.crm.rfmRecomputeDelayMs,
             removeOnComplete: true,
             removeOnFail: { count: 100 },
           },
         );
+      },
+      classify: async (messageId) => {
+        await classify.add('classify', { messageId }, { ...RETRIED, jobId: `classify-${messageId}` });
+      },
+      // Routing asks coalesce while one waits: the processor reads the conversation as it is then.
+      route: async (conversationId) => {
+        await route.add(ROUTE_JOBS.conversation, { conversationId }, { ...RETRIED, deduplication: { id: `route-${conversationId}` } });
+      },
+      drainTeamQueue: async (teamId) => {
+        await route.add(ROUTE_JOBS.drainTeam, { teamId }, { ...RETRIED, deduplication: { id: `drain-${teamId}`, keepLastIfActive: true } });
+      },
+      agentWentOffline: async (agentId) => {
+        await route.add(ROUTE_JOBS.agentOffline, { agentId }, { ...RETRIED, delay: config.workers.agentOfflineGraceMs });
+      },
+      checkSla: async (check, at) => {
+        await sla.add('check', check, {
+          ...RETRIED,
+          jobId: `sla-${check.conversationId}-${check.target}-${check.stage}-${Date.parse(check.dueAt)}`,
+          delay: Math.max(0, at.getTime() - Date.now()),
+        });
       },
     },
     scheduleDailyRfm: async () => {
@@ -71,7 +104,7 @@ export function createQueues(connection: Redis, options: { redisPrefix: string; 
       );
     },
     close: async () => {
-      await Promise.all([emailOut.close(), rfm.close()]);
+      await Promise.all([emailOut, rfm, classify, route, sla].map((queue) => queue.close()));
     },
   };
 }

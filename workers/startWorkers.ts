@@ -1,5 +1,5 @@
 import { Emitter } from '@socket.io/redis-emitter';
-import { Worker } from 'bullmq';
+import { type Processor, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { createMailTransport } from '../server/channels/email/outbound';
 import type { Config } from '../server/config';
@@ -20,7 +20,7 @@ export type RunningWorkers = { close: () => Promise<void> };
 export async function startWorkers(config: Config, log: Logger, shared: { db: Database; redis: RedisTarget }): Promise<RunningWorkers> {
   const connection = connectRedis(shared.redis, { maxRetriesPerRequest: null });
   connection.on('error', (error) => log.warn({ err: error }, 'redis connection error'));
-  const queues = createQueues(connection, { redisPrefix: config.redisPrefix, rfmRecomputeDelayMs: config.crm.rfmRecomputeDelayMs });
+  const queues = createQueues(connection, config);
   const emitter = new Emitter(connection, { key: `${config.redisPrefix}:socket.io` });
   const domain: DomainContext = {
     db: shared.db,
@@ -30,24 +30,25 @@ export async function startWorkers(config: Config, log: Logger, shared: { db: Da
     settings: domainSettings(config),
   };
   const transport = createMailTransport(config);
-  const emailOut = new Worker(QUEUE_NAMES.emailOut, sendEmailReply({ domain, transport, email: config.email, log }), {
-    connection,
-    prefix: bullPrefix(config.redisPrefix),
-    concurrency: config.email.outboundConcurrency,
+  // Each queue's processor and how many of its jobs one process runs at once.
+  const processors: { queue: string; concurrency: number; process: Processor }[] = [
+    { queue: QUEUE_NAMES.emailOut, concurrency: config.email.outboundConcurrency, process: sendEmailReply({ domain, transport, email: config.email, log }) },
+    // One recomputation at a time per process; the domain's advisory lock orders them across processes.
+    { queue: QUEUE_NAMES.rfm, concurrency: 1, process: recomputeRfm({ domain, log }) },
+  ];
+  const workers = processors.map(({ queue, concurrency, process }) => {
+    const worker = new Worker(queue, process, { connection, prefix: bullPrefix(config.redisPrefix), concurrency });
+    worker.on('failed', (job, error) => log.warn({ jobId: job?.id, queue, attempt: job?.attemptsMade, err: error }, 'job failed'));
+    worker.on('error', (error) => log.error({ err: error, queue }, 'worker error'));
+    return worker;
   });
-  // One recomputation at a time per process; the domain's advisory lock orders them across processes.
-  const rfm = new Worker(QUEUE_NAMES.rfm, recomputeRfm({ domain, log }), { connection, prefix: bullPrefix(config.redisPrefix), concurrency: 1 });
-  for (const [name, worker] of [[QUEUE_NAMES.emailOut, emailOut], [QUEUE_NAMES.rfm, rfm]] as const) {
-    worker.on('failed', (job, error) => log.warn({ jobId: job?.id, queue: name, err: error }, 'job failed'));
-    worker.on('error', (error) => log.error({ err: error, queue: name }, 'worker error'));
-  }
-  await Promise.all([emailOut.waitUntilReady(), rfm.waitUntilReady()]);
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   await queues.scheduleDailyRfm();
-  log.info({ queues: [QUEUE_NAMES.emailOut, QUEUE_NAMES.rfm] }, 'workers ready');
+  log.info({ queues: processors.map((processor) => processor.queue) }, 'workers ready');
   return {
     // Worker.close() waits for the jobs in progress to finish.
     close: async () => {
-      await Promise.all([emailOut.close(), rfm.close()]);
+      await Promise.all(workers.map((worker) => worker.close()));
       await queues.close();
       transport.close();
       connection.disconnect();

@@ -20,9 +20,27 @@ export type DomainContext = {
     emailOut: (messageId: string) => Promise<void>;
     /** Asks for the RFM scores to be recomputed soon; many asks within the delay make one run. */
     recomputeRfm: () => Promise<void>;
+    /** Classify this inbound customer message (intent, language, sentiment, urgency). */
+    classify: (messageId: string) => Promise<void>;
+    /** Find this conversation a team and, when one is free, an agent. */
+    route: (conversationId: string) => Promise<void>;
+    /** Hand the team's waiting conversations to its free agents (an agent came online or freed up). */
+    drainTeamQueue: (teamId: string) => Promise<void>;
+    /** The agent went offline: after the grace period, hand their unanswered conversations back. */
+    agentWentOffline: (agentId: string) => Promise<void>;
+    /** Check a conversation's SLA target at `at` (a warning or the breach itself). */
+    checkSla: (check: SlaCheck, at: Date) => Promise<void>;
   };
   now: () => Date;
   settings: DomainSettings;
+};
+
+export type SlaCheck = {
+  conversationId: string;
+  target: 'first_response' | 'resolution';
+  stage: 'warning' | 'breach';
+  /** The deadline the check was scheduled for: a check whose deadline has since moved does nothing. */
+  dueAt: string;
 };
 
 export type DomainSettings = {

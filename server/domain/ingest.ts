@@ -80,7 +80,7 @@ type CustomerStep = { tx: Queryable; customer: Customer; at: Date; events: HubEv
 /** The one door through which customer messages enter the hub, from every channel. */
 export async function ingest(ctx: DomainContext, inbound: Inbound): Promise<IngestResult> {
   const body = normalizeBody(inbound.body, ctx.settings.messageMaxLength);
-  return asCustomer(ctx, inbound, async (step) => {
+  const result = await asCustomer(ctx, inbound, async (step): Promise<IngestResult> => {
     const { tx, customer } = step;
     if (inbound.clientId) {
       const earlier = await findMessageByClientId(tx, { kind: 'customer', id: customer.id }, inbound.clientId);
@@ -100,6 +100,8 @@ export async function ingest(ctx: DomainContext, inbound: Inbound): Promise<Inge
     });
     return { message, conversation, customer, duplicate: false, opened: !continued };
   });
+  await classifyLater(ctx, result.message);
+  return result;
 }
 
 /**
@@ -111,7 +113,7 @@ export async function ingestFormSubmission(ctx: DomainContext, inbound: FormInbo
     subject: inbound.ticket.subject?.trim() || inbound.form.name,
     body: normalizeBody(inbound.ticket.body, ctx.settings.messageMaxLength),
   };
-  return asCustomer(ctx, inbound, async (step) => {
+  const result = await asCustomer(ctx, inbound, async (step): Promise<FormIngestResult> => {
     const { tx, customer, at } = step;
     if (inbound.clientId) {
       const earlier = await findSubmissionByClientId(tx, inbound.form.id, inbound.clientId);
@@ -154,6 +156,17 @@ export async function ingestFormSubmission(ctx: DomainContext, inbound: FormInbo
     });
     return { submission, duplicate: false };
   });
+  if (result.submission.messageId) await ctx.queues.classify(result.submission.messageId);
+  return result;
+}
+
+/**
+ * After commit, the classify worker learns the message's intent (and routing follows). Asked for
+ * a duplicate too: the first attempt may have committed and then failed to enqueue; the job id
+ * makes it one job. Auto-replies and bulk mail are no customer's question.
+ */
+async function classifyLater(ctx: DomainContext, message: Message): Promise<void> {
+  if (!message.email?.automated) await ctx.queues.classify(message.id);
 }
 
 /** Resolves and locks the customer in one transaction, runs `work`, and tells the consoles after commit. */

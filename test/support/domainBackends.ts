@@ -68,6 +68,21 @@ export function recordingContext(db: Database) {
       recomputeRfm: async () => {
         enqueued.push('rfm');
       },
+      classify: async (messageId) => {
+        enqueued.push(`classify:${messageId}`);
+      },
+      route: async (conversationId) => {
+        enqueued.push(`route:${conversationId}`);
+      },
+      drainTeamQueue: async (teamId) => {
+        enqueued.push(`drain:${teamId}`);
+      },
+      agentWentOffline: async (agentId) => {
+        enqueued.push(`offline:${agentId}`);
+      },
+      checkSla: async (check) => {
+        enqueued.push(`sla:${check.conversationId}:${check.target}:${check.stage}`);
+      },
     },
     now: () => new Date(start + 1000 * ++ticks),
     settings: { messageMaxLength: 10_000, attributeMaxBytes: 4096, defaultPhoneRegion: undefined },

@@ -28,10 +28,11 @@ describe.each(backends)('orders on %s', (_backend, open) => {
   beforeAll(async () => {
     opened = await open();
     db = opened.db;
+    const recording = recordingContext(db).ctx;
     ctx = {
-      ...recordingContext(db).ctx,
+      ...recording,
       queues: {
-        emailOut: async () => undefined,
+        ...recording.queues,
         recomputeRfm: async () => {
           const [row] = await db.query<{ count: number }>('SELECT count(*) AS count FROM orders');
           ordersSeenWhenAsked.push(row!.count);

@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { loadConfig } from '../../../server/config';
 import { bullPrefix, createQueues, QUEUE_NAMES, type Queues, RFM_DAILY_EVERY_MS, RFM_DAILY_SCHEDULER_ID } from '../../../server/queues';
 import { connectRedis } from '../../../server/redis/connect';
 import { TEST_REDIS_URL, uniqueRedisPrefix } from '../../support/postgres';
@@ -26,7 +27,8 @@ afterEach(async () => {
 });
 
 const producers = (rfmRecomputeDelayMs: number) => {
-  queues = createQueues(connection, { redisPrefix, rfmRecomputeDelayMs });
+  const config = loadConfig({ REDIS_PREFIX: redisPrefix, RFM_RECOMPUTE_DELAY_MS: String(rfmRecomputeDelayMs), SECRET_KEY: 'x'.repeat(32) });
+  queues = createQueues(connection, config);
   return queues;
 };
 
