@@ -21,6 +21,13 @@ module.exports = {
       from: { path: '^workers/' },
       to: { path: ['^server/http/', '^server/realtime/(socketServer|widgetNamespace|agentsNamespace|acks)'] },
     },
+    {
+      name: 'server-never-loads-the-classifier',
+      comment: "natural takes ~1.4 s to import and loads ./.env: only workers and the train command load it, never the server's modules.",
+      severity: 'error',
+      from: { path: '^server/' },
+      to: { path: ['^workers/classify/', 'node_modules/natural/'] },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

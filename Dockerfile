@@ -9,6 +9,9 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY tsconfig.json ./
 COPY server ./server
 COPY workers ./workers
+# The shipped intent model, and the data `npm run train` reads inside the container.
+COPY models ./models
+COPY data ./data
 RUN mkdir -p /app/var && chown node:node /app/var
 USER node
 EXPOSE 3000

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { businessHoursVariable, DEFAULT_SLA_SETTINGS, type SlaSettings, slaPoliciesVariable, warningAtVariable } from './slaConfig';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -81,6 +82,10 @@ const environmentSchema = z.object({
   INTENT_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   INTENT_MODEL_FILE: optionalString,
   AGENT_OFFLINE_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
+  SLA_POLICIES: slaPoliciesVariable.optional(),
+  SLA_BUSINESS_HOURS: businessHoursVariable.optional(),
+  SLA_WARNING_AT: warningAtVariable.default(DEFAULT_SLA_SETTINGS.warningAt),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export type Config = Readonly<{
@@ -143,6 +148,10 @@ export type Config = Readonly<{
     /** How long an agent may be gone before their unanswered conversations go back to the queue. */
     agentOfflineGraceMs: number;
   }>;
+  /** First-response and resolution targets per priority, and the hours they count. */
+  sla: SlaSettings;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
 }>;
 
 /** A configuration value that cannot be used; names the variable so one log line says what to fix. */
@@ -162,7 +171,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
-    throw new ConfigError(variable, `${issue.message} (got ${JSON.stringify(environment[variable] ?? null)})`);
+    // A JSON variable (SLA_POLICIES) also names the field inside it.
+    const field = issue.path.slice(1).join('.');
+    throw new ConfigError(variable, `${field ? `${field}: ` : ''}${issue.message} (got ${JSON.stringify(environment[variable] ?? null)})`);
   }
   const env = parsed.data;
   const dataDir = path.resolve(env.DATA_DIR);
@@ -223,6 +234,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       intentModelFile: env.INTENT_MODEL_FILE && path.resolve(env.INTENT_MODEL_FILE),
       agentOfflineGraceMs: env.AGENT_OFFLINE_GRACE_MS,
     }),
+    sla: Object.freeze({
+      policies: Object.freeze(env.SLA_POLICIES ?? DEFAULT_SLA_SETTINGS.policies),
+      businessHours: env.SLA_BUSINESS_HOURS,
+      warningAt: env.SLA_WARNING_AT,
+    }),
+    metricsToken: env.METRICS_TOKEN,
   });
 }
 

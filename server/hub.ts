@@ -10,6 +10,7 @@ import { type DomainContext, domainSettings } from './domain/context';
 import { createHttpApp } from './http/app';
 import { InFlight } from './inFlight';
 import { serveAgents } from './realtime/agentsNamespace';
+import { createQueueInspector } from './operations/queueInspector';
 import { createQueues } from './queues';
 import { createPublisher } from './realtime/publisher';
 import { createSocketServer } from './realtime/socketServer';
@@ -65,6 +66,8 @@ export async function startHub(config: Config, log: Logger, options: { workers: 
     });
     const queues = createQueues(queueConnection, config);
     cleanup.unshift(queues.close);
+    const queueInspector = createQueueInspector(queueConnection, config.redisPrefix);
+    cleanup.unshift(queueInspector.close);
 
     let handleRequest: (req: IncomingMessage, res: ServerResponse) => unknown = (_req, res) => res.writeHead(503).end();
     const httpServer = createServer((req, res) => handleRequest(req, res));
@@ -77,9 +80,18 @@ export async function startHub(config: Config, log: Logger, options: { workers: 
       now: () => new Date(),
       settings: domainSettings(config),
     };
-    const realtimeDeps = { domain, log, inFlight, secretKey: config.secretKey, widgetIdentitySecret: config.crm.widgetIdentitySecret };
+    const realtimeDeps = {
+      domain,
+      log,
+      inFlight,
+      secretKey: config.secretKey,
+      widgetIdentitySecret: config.crm.widgetIdentitySecret,
+      redis: publisher,
+      redisPrefix: config.redisPrefix,
+    };
     serveWidget(io.of('/widget'), realtimeDeps);
-    serveAgents(io.of('/agents'), realtimeDeps);
+    const agentsNamespace = serveAgents(io.of('/agents'), realtimeDeps);
+    cleanup.unshift(agentsNamespace.close);
     const app = createHttpApp(
       {
         domain,
@@ -87,8 +99,10 @@ export async function startHub(config: Config, log: Logger, options: { workers: 
         secretKey: config.secretKey,
         email: config.email,
         crm: config.crm,
+        intentModels: { configuredFile: config.workers.intentModelFile, dataDir: config.dataDir },
         redis: publisher,
         redisPrefix: config.redisPrefix,
+        operations: { queues: queueInspector, metricsToken: config.metricsToken },
         readiness: { database: () => db.query('SELECT 1'), redis: () => publisher.ping() },
       },
       { publicUrl: config.publicUrl, trustProxy: config.trustProxy },

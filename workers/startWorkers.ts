@@ -5,11 +5,16 @@ import { createMailTransport } from '../server/channels/email/outbound';
 import type { Config } from '../server/config';
 import type { Database } from '../server/db/database';
 import { type DomainContext, domainSettings } from '../server/domain/context';
+import { timedProcessor } from '../server/operations/jobTimings';
 import { bullPrefix, createQueues, QUEUE_NAMES } from '../server/queues';
+import { presenceReader } from '../server/realtime/presence';
 import { createPublisher } from '../server/realtime/publisher';
 import { connectRedis, type RedisTarget } from '../server/redis/connect';
+import { classifyProcessor } from './classify/processor';
 import { sendEmailReply } from './emailOut';
 import { recomputeRfm } from './rfm';
+import { routeProcessor } from './route';
+import { checkSla } from './sla';
 
 export type RunningWorkers = { close: () => Promise<void> };
 
@@ -35,9 +40,14 @@ export async function startWorkers(config: Config, log: Logger, shared: { db: Da
     { queue: QUEUE_NAMES.emailOut, concurrency: config.email.outboundConcurrency, process: sendEmailReply({ domain, transport, email: config.email, log }) },
     // One recomputation at a time per process; the domain's advisory lock orders them across processes.
     { queue: QUEUE_NAMES.rfm, concurrency: 1, process: recomputeRfm({ domain, log }) },
+    { queue: QUEUE_NAMES.classify, concurrency: config.workers.concurrency.classify, process: classifyProcessor({ domain, log, workers: config.workers, dataDir: config.dataDir }) },
+    { queue: QUEUE_NAMES.route, concurrency: config.workers.concurrency.route, process: routeProcessor({ domain, log, presence: presenceReader(connection, config.redisPrefix) }) },
+    { queue: QUEUE_NAMES.sla, concurrency: config.workers.concurrency.sla, process: checkSla({ domain, log }) },
   ];
   const workers = processors.map(({ queue, concurrency, process }) => {
-    const worker = new Worker(queue, process, { connection, prefix: bullPrefix(config.redisPrefix), concurrency });
+    // Every job's latency and run time go to Redis for /metrics.
+    const timed = timedProcessor(connection, config.redisPrefix, queue, process, (error) => log.warn({ err: error, queue }, 'job timing not recorded'));
+    const worker = new Worker(queue, timed, { connection, prefix: bullPrefix(config.redisPrefix), concurrency });
     worker.on('failed', (job, error) => log.warn({ jobId: job?.id, queue, attempt: job?.attemptsMade, err: error }, 'job failed'));
     worker.on('error', (error) => log.error({ err: error, queue }, 'worker error'));
     return worker;

@@ -9,7 +9,15 @@ export type HubEvent =
   | { type: 'conversation:updated'; conversation: Conversation }
   | { type: 'message:new'; message: Message }
   | { type: 'message:updated'; message: Message }
-  | { type: 'customer:merged'; mergeId: string; sourceId: string; targetId: string };
+  | { type: 'customer:merged'; mergeId: string; sourceId: string; targetId: string }
+  /** The router (or an agent) gave this conversation to this agent. */
+  | { type: 'conversation:assigned'; conversation: Conversation; agentId: string }
+  /** An SLA target is close (warning) or missed (breached); told to these agents (supervisors, assignee). */
+  | { type: 'sla:alert'; alert: SlaAlert; agentIds: string[] }
+  /** Where a waiting customer's conversation stands in its team's queue (1 = next). */
+  | { type: 'queue:position'; customerId: string; conversationId: string; position: number | null };
+
+export type SlaAlert = SlaCheck & { teamId: string | null; priority: Conversation['priority'] };
 
 /** Everything a domain function may touch, passed in explicitly. */
 export type DomainContext = {
@@ -49,10 +57,13 @@ export type DomainSettings = {
   attributeMaxBytes: number;
   /** The country assumed for phone numbers written without +country code. */
   defaultPhoneRegion: string | undefined;
+  /** SLA targets per priority, business hours, when warnings fire. */
+  sla: Config['sla'];
 };
 
 export const domainSettings = (config: Config): DomainSettings => ({
   messageMaxLength: config.messageMaxLength,
   attributeMaxBytes: config.crm.attributeMaxBytes,
   defaultPhoneRegion: config.crm.defaultPhoneRegion,
+  sla: config.sla,
 });

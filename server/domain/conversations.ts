@@ -18,12 +18,26 @@ export type Conversation = {
   priority: 'low' | 'normal' | 'high' | 'urgent';
   subject: string | null;
   intent: string | null;
+  /** 0..1 from the classifier; 1 when an agent set the intent. */
+  intentConfidence: number | null;
+  /** 'agent' once an agent confirmed or corrected it: classification leaves it alone. */
+  intentSource: 'model' | 'agent' | null;
+  language: string | null;
+  /** -1 (angry) .. 1 (happy), from the latest customer message. */
+  sentiment: number | null;
+  urgent: boolean;
   teamId: string | null;
   assigneeId: string | null;
+  /** 'agent' for manual assignments and transfers, which routing never overrides. */
+  assignedBy: 'router' | 'agent' | null;
+  /** Since when it waits in its team's queue for a free agent; null when not waiting. */
+  queuedAt: string | null;
   firstResponseDueAt: string | null;
   resolutionDueAt: string | null;
   firstResponseAt: string | null;
   resolvedAt: string | null;
+  firstResponseBreachedAt: string | null;
+  resolutionBreachedAt: string | null;
   lastMessageAt: string;
   createdAt: string;
   updatedAt: string;
@@ -38,8 +52,17 @@ type ConversationRow = {
   priority: Conversation['priority'];
   subject: string | null;
   intent: string | null;
+  intent_confidence: number | null;
+  intent_source: Conversation['intentSource'];
+  language: string | null;
+  sentiment: number | null;
+  urgent: boolean;
   team_id: string | null;
   assignee_id: string | null;
+  assigned_by: Conversation['assignedBy'];
+  queued_at: Date | null;
+  first_response_breached_at: Date | null;
+  resolution_breached_at: Date | null;
   first_response_due_at: Date | null;
   resolution_due_at: Date | null;
   first_response_at: Date | null;
@@ -63,12 +86,21 @@ const toConversation = (row: ConversationRow): Conversation => ({
   priority: row.priority,
   subject: row.subject,
   intent: row.intent,
+  intentConfidence: row.intent_confidence,
+  intentSource: row.intent_source,
+  language: row.language,
+  sentiment: row.sentiment,
+  urgent: row.urgent,
   teamId: row.team_id,
   assigneeId: row.assignee_id,
+  assignedBy: row.assigned_by,
+  queuedAt: iso(row.queued_at),
   firstResponseDueAt: iso(row.first_response_due_at),
   resolutionDueAt: iso(row.resolution_due_at),
   firstResponseAt: iso(row.first_response_at),
   resolvedAt: iso(row.resolved_at),
+  firstResponseBreachedAt: iso(row.first_response_breached_at),
+  resolutionBreachedAt: iso(row.resolution_breached_at),
   lastMessageAt: row.last_message_at.toISOString(),
   createdAt: row.created_at.toISOString(),
   updatedAt: row.updated_at.toISOString(),

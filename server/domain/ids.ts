@@ -6,7 +6,7 @@ const RANDOM_CHARS = 16;
 
 export type IdPrefix =
   | 'cus' | 'idn' | 'cnv' | 'msg' | 'evt' | 'agt' | 'team' | 'att'
-  | 'mrg' | 'era' | 'note' | 'frm' | 'fsub' | 'ord';
+  | 'mrg' | 'era' | 'note' | 'frm' | 'fsub' | 'ord' | 'iex';
 
 let lastTime = -1;
 let lastRandom: number[] = [];

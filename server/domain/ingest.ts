@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database';
 import { insertAttachments, type StoredFile } from './attachments';
-import type { DomainContext, HubEvent } from './context';
+import type { DomainContext, DomainSettings, HubEvent } from './context';
 import {
   type Channel,
   type Conversation,
@@ -24,6 +24,7 @@ import {
 import { newId } from './ids';
 import { lockCustomer } from './locks';
 import { type EmailParts, excerpt, findMessageByClientId, insertMessage, type Message, normalizeBody } from './messages';
+import { refreshSla, startSlaClocks } from './sla';
 import { appendTimelineEvent } from './timeline';
 
 /** A customer message from any channel, already validated for shape by that channel. */
@@ -75,7 +76,7 @@ export type FormIngestResult = {
 };
 
 /** What a step inside the customer's transaction works with. */
-type CustomerStep = { tx: Queryable; customer: Customer; at: Date; events: HubEvent[] };
+type CustomerStep = { tx: Queryable; customer: Customer; at: Date; events: HubEvent[]; sla: DomainSettings['sla'] };
 
 /** The one door through which customer messages enter the hub, from every channel. */
 export async function ingest(ctx: DomainContext, inbound: Inbound): Promise<IngestResult> {
@@ -100,6 +101,8 @@ export async function ingest(ctx: DomainContext, inbound: Inbound): Promise<Inge
     });
     return { message, conversation, customer, duplicate: false, opened: !continued };
   });
+  // The deadlines were set with the conversation; their checks are scheduled once it is committed.
+  if (result.opened) await refreshSla(ctx, result.conversation.id);
   await classifyLater(ctx, result.message);
   return result;
 }
@@ -156,6 +159,7 @@ export async function ingestFormSubmission(ctx: DomainContext, inbound: FormInbo
     });
     return { submission, duplicate: false };
   });
+  if (result.submission.conversationId && !result.duplicate) await refreshSla(ctx, result.submission.conversationId);
   if (result.submission.messageId) await ctx.queues.classify(result.submission.messageId);
   return result;
 }
@@ -181,7 +185,7 @@ async function asCustomer<T>(
     for (let attempt = 0; attempt < 3; attempt++) {
       const { customer } = await resolveCustomer(tx, sender.identities, sender.customerName);
       // A merge may have committed while we waited for the lock: the identities now name the survivor.
-      if (!(await lockCustomer(tx, customer.id)).mergedInto) return work({ tx, customer, at, events });
+      if (!(await lockCustomer(tx, customer.id)).mergedInto) return work({ tx, customer, at, events, sla: ctx.settings.sla });
     }
     throw new HubError('unavailable', 'The customer is being merged; try again');
   });
@@ -203,7 +207,7 @@ type ReceivedMessage = {
  * its attachments, its timeline entries and the events the consoles are told.
  */
 async function receiveMessage(
-  { tx, customer, at, events }: CustomerStep,
+  { tx, customer, at, events, sla }: CustomerStep,
   continued: Conversation | undefined,
   received: ReceivedMessage,
 ): Promise<{ message: Message; conversation: Conversation }> {
@@ -224,6 +228,7 @@ async function receiveMessage(
     message = { ...message, attachments: await insertAttachments(tx, { messageId: message.id }, received.attachments) };
   }
   if (!continued) {
+    conversation = await startSlaClocks(tx, sla, conversation.id);
     await appendTimelineEvent(tx, {
       customerId: customer.id,
       at,

@@ -11,7 +11,10 @@ import { customerRoutes } from './routes/customers';
 import { emailRoutes } from './routes/email';
 import { formRoutes } from './routes/forms';
 import { healthRoutes } from './routes/health';
+import { intentRoutes } from './routes/intents';
+import { operationsRoutes } from './routes/operations';
 import { orderRoutes } from './routes/orders';
+import { teamRoutes } from './routes/teams';
 
 // A proxy's request id is kept for log correlation only when it is plainly an id.
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -27,6 +30,9 @@ export function createRouter(deps: HttpDeps, publicUrl: string): Router {
   customerRoutes(router, deps);
   orderRoutes(router, deps);
   formRoutes(router, deps);
+  intentRoutes(router, deps);
+  teamRoutes(router, deps);
+  operationsRoutes(router, deps);
   emailRoutes(router, deps);
   const document = openApiDocument(publicUrl);
   router.get('/api/openapi.json', (ctx) => {

@@ -4,7 +4,10 @@ import { noteRequest } from '../domain/notes';
 import { customerCsvApi } from './apiDocs/customerCsv';
 import { customersApi } from './apiDocs/customers';
 import { formsApi } from './apiDocs/forms';
+import { intentsApi } from './apiDocs/intents';
+import { operationsApi } from './apiDocs/operations';
 import { ordersApi } from './apiDocs/orders';
+import { teamsApi } from './apiDocs/teams';
 import {
   type ApiSection,
   dateTime,
@@ -41,12 +44,21 @@ const schemas: Record<string, Schema> = {
     priority: { enum: ['low', 'normal', 'high', 'urgent'] },
     subject: nullable('string'),
     intent: nullable('string'),
+    intentConfidence: nullable('number'),
+    intentSource: { enum: ['model', 'agent', null] },
+    language: nullable('string'),
+    sentiment: nullable('number', { minimum: -1, maximum: 1 }),
+    urgent: { type: 'boolean' },
     teamId: nullable('string'),
     assigneeId: nullable('string'),
+    assignedBy: { enum: ['router', 'agent', null] },
+    queuedAt: nullable('string', { format: 'date-time' }),
     firstResponseDueAt: nullable('string', { format: 'date-time' }),
     resolutionDueAt: nullable('string', { format: 'date-time' }),
     firstResponseAt: nullable('string', { format: 'date-time' }),
     resolvedAt: nullable('string', { format: 'date-time' }),
+    firstResponseBreachedAt: nullable('string', { format: 'date-time' }),
+    resolutionBreachedAt: nullable('string', { format: 'date-time' }),
     lastMessageAt: dateTime,
     createdAt: dateTime,
     updatedAt: dateTime,
@@ -65,7 +77,7 @@ const schemas: Record<string, Schema> = {
 };
 
 // Each area documents its own routes; the test in openapi.test.ts keeps them all in step with the router.
-const sections: ApiSection[] = [customersApi, customerCsvApi, ordersApi, formsApi];
+const sections: ApiSection[] = [customersApi, customerCsvApi, ordersApi, formsApi, intentsApi, teamsApi, operationsApi];
 
 /** The OpenAPI 3.1 description of every HTTP route (a test keeps it in step with the router). */
 export function openApiDocument(publicUrl: string): Schema {

@@ -7,17 +7,21 @@ import { bodySchema, clientIdSchema, idSchema } from '../domain/messageInput';
 import { parseInput } from '../domain/parseInput';
 import { replyAsAgent } from '../domain/replies';
 import { acknowledged } from './acks';
+import { agentPresence } from './agentPresence';
 import type { RealtimeDeps } from './deps';
 import { AGENTS_ROOM, agentRoom } from './rooms';
 
 const agentMessageSchema = z.object({ conversationId: idSchema, clientId: clientIdSchema, body: bodySchema });
 
-/** `/agents`: the consoles of signed-in agents. */
-export function serveAgents(namespace: Namespace, deps: RealtimeDeps): void {
+/** `/agents`: the consoles of signed-in agents. Close it after its sockets have disconnected. */
+export function serveAgents(namespace: Namespace, deps: RealtimeDeps): { close: () => Promise<void> } {
+  const presence = agentPresence(namespace, deps);
   namespace.use((socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown };
     Promise.resolve()
       .then(() => getAgent(deps.domain.db, verifyAgentToken(deps.secretKey, auth.token)))
+      // Online before the console hears "connect": whatever it does next, routing already counts it.
+      .then((agent) => presence.connected(agent.id, socket.id).then(() => agent))
       .then(
         (agent) => {
           socket.data.agent = agent;
@@ -34,6 +38,13 @@ export function serveAgents(namespace: Namespace, deps: RealtimeDeps): void {
   namespace.on('connection', (socket) => {
     const agent = socket.data.agent as Agent;
     void socket.join([AGENTS_ROOM, agentRoom(agent.id)]);
+    presence.accepted(socket.id);
+    socket.on('disconnect', () => presence.disconnected(agent.id, socket.id));
+
+    socket.on(
+      'agent:status',
+      acknowledged(deps.log, deps.inFlight, 'agent:status', async (payload) => ({ status: await presence.setStatus(agent.id, payload) })),
+    );
 
     socket.on(
       'message:send',
@@ -44,4 +55,5 @@ export function serveAgents(namespace: Namespace, deps: RealtimeDeps): void {
       }),
     );
   });
+  return { close: presence.close };
 }

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { DomainContext } from '../domain/context';
 import type { InFlight } from '../inFlight';
@@ -9,4 +10,7 @@ export type RealtimeDeps = {
   secretKey: string;
   /** Verifies identities a site vouches for (visitor:identify's hash); unset means none are trusted. */
   widgetIdentitySecret: string | undefined;
+  /** Agent presence, shared by every server process; keys start with redisPrefix. */
+  redis: Redis;
+  redisPrefix: string;
 };

@@ -1,5 +1,5 @@
 import type { HubEvent } from '../domain/context';
-import { AGENTS_ROOM, customerRoom } from './rooms';
+import { AGENTS_ROOM, agentRoom, customerRoom } from './rooms';
 
 /** A Socket.IO server or a Redis emitter (workers): both can emit to a namespace's rooms. */
 export type RoomEmitter = {
@@ -29,6 +29,17 @@ export function createPublisher(io: RoomEmitter): (events: HubEvent[]) => void {
           break;
         case 'message:updated':
           agents.to(AGENTS_ROOM).emit('message:updated', event.message);
+          break;
+        case 'conversation:assigned':
+          agents.to(agentRoom(event.agentId)).emit('conversation:assigned', event.conversation);
+          break;
+        case 'sla:alert':
+          for (const agentId of event.agentIds) {
+            agents.to(agentRoom(agentId)).emit(event.alert.stage === 'warning' ? 'sla:warning' : 'sla:breached', event.alert);
+          }
+          break;
+        case 'queue:position':
+          widget.to(customerRoom(event.customerId)).emit('queue:position', { conversationId: event.conversationId, position: event.position });
           break;
         case 'customer:merged':
           agents.to(AGENTS_ROOM).emit('customer:merged', { mergeId: event.mergeId, sourceId: event.sourceId, targetId: event.targetId });

@@ -1,10 +1,13 @@
 import type { Namespace } from 'socket.io';
 import { z } from 'zod';
 import { chatInbound } from '../channels/chat';
+import { findActiveConversation, getConversation } from '../domain/conversations';
+import { HubError } from '../domain/errors';
 import { ingest } from '../domain/ingest';
 import { idSchema } from '../domain/messageInput';
 import { listCustomerMessagesSince } from '../domain/messages';
 import { parseInput } from '../domain/parseInput';
+import { queuePosition } from '../domain/routingQueue';
 import { identifyVisitor } from '../domain/visitorIdentity';
 import { customerOfVisitor, startVisitorSession, type VisitorSession } from '../domain/visitors';
 import { acknowledged } from './acks';
@@ -20,6 +23,7 @@ const identifySchema = z
     hash: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be the hex HMAC-SHA256 of the externalId or email').optional(),
   })
   .refine((claim) => claim.email || claim.name || claim.externalId, 'give an email, an externalId or a name');
+const queuePositionSchema = z.object({ conversationId: idSchema.optional() }).optional();
 const SINCE_PAGE = 500;
 
 /** `/widget`: website visitors chat here. */
@@ -57,6 +61,18 @@ export function serveWidget(namespace: Namespace, deps: RealtimeDeps): void {
         const { afterId } = parseInput(sinceSchema, payload) ?? {};
         const customerId = (await customerOfVisitor(deps.domain.db, session.visitorId)) ?? session.customerId;
         return listCustomerMessagesSince(deps.domain.db, customerId, 'chat', afterId, SINCE_PAGE);
+      }),
+    );
+
+    socket.on(
+      'queue:position',
+      acknowledged(deps.log, deps.inFlight, 'queue:position', async (payload) => {
+        const { conversationId } = parseInput(queuePositionSchema, payload) ?? {};
+        const customerId = (await customerOfVisitor(deps.domain.db, session.visitorId)) ?? session.customerId;
+        const chat = conversationId ? await getConversation(deps.domain.db, conversationId) : await findActiveConversation(deps.domain.db, customerId, 'chat');
+        // Someone else's conversation is answered as if it did not exist.
+        if (chat && chat.customerId !== customerId) throw new HubError('conversation_not_found', `No conversation ${conversationId}`);
+        return { conversationId: chat?.id ?? null, position: chat ? await queuePosition(deps.domain.db, chat.id) : null };
       }),
     );
 

@@ -3,6 +3,7 @@ import { migrate } from '../../server/db/migrate';
 import { openPglite } from '../../server/db/pglite';
 import { connectPostgres } from '../../server/db/postgres';
 import type { DomainContext, HubEvent } from '../../server/domain/context';
+import { DEFAULT_SLA_SETTINGS } from '../../server/slaConfig';
 import { createTestDatabase } from './postgres';
 
 /** A migrated database on one backend, and how to throw it away. */
@@ -85,7 +86,7 @@ export function recordingContext(db: Database) {
       },
     },
     now: () => new Date(start + 1000 * ++ticks),
-    settings: { messageMaxLength: 10_000, attributeMaxBytes: 4096, defaultPhoneRegion: undefined },
+    settings: { messageMaxLength: 10_000, attributeMaxBytes: 4096, defaultPhoneRegion: undefined, sla: DEFAULT_SLA_SETTINGS },
   };
   const reset = () => {
     published.length = 0;

@@ -14,6 +14,7 @@ export type SignedInHub = Pick<Hub, 'url' | 'smtpPort' | 'db' | 'domain' | 'hand
   get: (path: string) => request.Test;
   post: (path: string, body?: unknown) => request.Test;
   patch: (path: string, body?: unknown) => request.Test;
+  put: (path: string, body?: unknown) => request.Test;
   delete: (path: string) => request.Test;
 };
 
@@ -35,13 +36,14 @@ export function signedInHub(env: NodeJS.ProcessEnv = {}): SignedInHub {
     return { hub, agent };
   };
   const auth = () => ({ authorization: `Bearer ${started().agent.token}` });
-  const send = (method: 'post' | 'patch') => (path: string, body: unknown = {}) =>
+  const send = (method: 'post' | 'patch' | 'put') => (path: string, body: unknown = {}) =>
     request(started().hub.handler)[method](path).set(auth()).send(body as object);
   return {
     auth,
     get: (path) => request(started().hub.handler).get(path).set(auth()),
     post: send('post'),
     patch: send('patch'),
+    put: send('put'),
     delete: (path) => request(started().hub.handler).delete(path).set(auth()),
     get url() { return started().hub.url; },
     get smtpPort() { return started().hub.smtpPort; },

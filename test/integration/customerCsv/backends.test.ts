@@ -1,5 +1,6 @@
 import { importCustomersCsv } from '../../../server/domain/customerCsv/importCustomers';
 import { createCustomer } from '../../../server/domain/customers';
+import { DEFAULT_SLA_SETTINGS } from '../../../server/slaConfig';
 import { backends, OPEN_BACKEND_TIMEOUT, type OpenedBackend } from '../../support/domainBackends';
 
 describe.each(backends)('importCustomersCsv on %s', (_name, open) => {
@@ -9,7 +10,7 @@ describe.each(backends)('importCustomersCsv on %s', (_name, open) => {
   }, OPEN_BACKEND_TIMEOUT);
   afterAll(() => backend.close());
 
-  const settings = { messageMaxLength: 10_000, attributeMaxBytes: 4096, defaultPhoneRegion: undefined };
+  const settings = { messageMaxLength: 10_000, attributeMaxBytes: 4096, defaultPhoneRegion: undefined, sla: DEFAULT_SLA_SETTINGS };
   const file = (text: string) => ({ bytes: Buffer.from(text, 'utf8') });
   const customerCount = async () => (await backend.db.query<{ count: number }>('SELECT count(*)::int AS count FROM customers'))[0]!.count;
 

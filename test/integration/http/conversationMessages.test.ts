@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { untilClassified } from '../../support/background';
 import { startTestHub, type TestHub } from '../../support/hub';
 import { closeAllSockets, connectVisitor, login, nextEvent } from '../../support/sockets';
 
@@ -25,6 +26,7 @@ async function visitorWrites(body: string) {
   const { socket, session } = await connectVisitor(hub.url);
   const ack = await socket.emitWithAck('message:send', { clientId: randomUUID(), body });
   if (!ack.ok) throw new Error(`the visitor could not write: ${JSON.stringify(ack)}`);
+  await untilClassified(hub.db, ack.message.conversationId);
   return { socket, customerId: session.customerId, conversationId: ack.message.conversationId as string };
 }
 

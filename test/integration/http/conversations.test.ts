@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createAgent } from '../../../server/domain/agents';
 import { issueAgentToken } from '../../../server/domain/agentTokens';
+import { untilClassified } from '../../support/background';
 import { startTestHub, type TestHub } from '../../support/hub';
 import { closeAllSockets, connectVisitor, login } from '../../support/sockets';
 
@@ -25,6 +26,7 @@ async function visitorOpensConversation(body: string): Promise<string> {
   const { socket } = await connectVisitor(hub.url);
   const ack = await socket.emitWithAck('message:send', { clientId: randomUUID(), body });
   if (!ack.ok) throw new Error(`the visitor could not write: ${JSON.stringify(ack)}`);
+  await untilClassified(hub.db, ack.message.conversationId);
   return ack.message.conversationId as string;
 }
 

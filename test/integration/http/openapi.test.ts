@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import request from 'supertest';
 import { createRouter } from '../../../server/http/app';
 import { createLogger } from '../../../server/log';
+import { createQueueInspector } from '../../../server/operations/queueInspector';
 import { connectRedis } from '../../../server/redis/connect';
 import { startTestHub, type TestHub } from '../../support/hub';
 
@@ -32,8 +33,10 @@ beforeAll(async () => {
       secretKey: hub.config.secretKey,
       email: hub.config.email,
       crm: hub.config.crm,
+      intentModels: { configuredFile: hub.config.workers.intentModelFile, dataDir: hub.config.dataDir },
       redis,
       redisPrefix: hub.config.redisPrefix,
+      operations: { queues: createQueueInspector(redis, hub.config.redisPrefix), metricsToken: undefined },
       log: createLogger(hub.config),
       readiness: { database: () => hub.db.query('SELECT 1'), redis: () => redis.ping() },
     },

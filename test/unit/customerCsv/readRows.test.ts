@@ -1,8 +1,9 @@
 import { MAX_IMPORT_ROWS, readCustomerRows } from '../../../server/domain/customerCsv/readRows';
 import type { DomainSettings } from '../../../server/domain/context';
 import { HubError } from '../../../server/domain/errors';
+import { DEFAULT_SLA_SETTINGS } from '../../../server/slaConfig';
 
-const settings: DomainSettings = { messageMaxLength: 10_000, attributeMaxBytes: 4096, defaultPhoneRegion: 'CN' };
+const settings: DomainSettings = { messageMaxLength: 10_000, attributeMaxBytes: 4096, defaultPhoneRegion: 'CN', sla: DEFAULT_SLA_SETTINGS };
 const read = (text: string) => readCustomerRows(text, settings);
 
 function fileProblems(text: string): { line?: number; column?: string; message: string }[] {
