@@ -3,6 +3,7 @@ import type { DomainContext } from './context';
 import { type Conversation, getConversation } from './conversations';
 import { newId } from './ids';
 import { type Intent, intents, UNKNOWN_INTENT } from './intents';
+import { lockCustomer } from './locks';
 import { appendTimelineEvent } from './timeline';
 
 /** What the classifier tells of one customer message. */
@@ -78,6 +79,8 @@ export async function correctIntent(
   const at = ctx.now();
   const outcome = await ctx.db.transaction(async (tx) => {
     const before = await getConversation(tx, correction.conversationId);
+    // Customer before conversation, the order every write takes: the timeline insert below needs the customer.
+    await lockCustomer(tx, before.customerId);
     const [row] = await tx.query<{ intent: string | null; intent_source: string | null; language: string | null }>(
       'SELECT intent, intent_source, language FROM conversations WHERE id = $1 FOR UPDATE',
       [before.id],
