@@ -1,3 +1,12 @@
+# The widget's bundle is built with the dev dependencies in a stage of its own; only
+# widget/dist/widget.js reaches the image.
+FROM node:20-bookworm-slim AS widget
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY widget ./widget
+RUN npm run build:widget
+
 # The hub's image: one image, two roles (server, workers) chosen by the command.
 FROM node:20-bookworm-slim
 WORKDIR /app
@@ -9,6 +18,7 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY tsconfig.json ./
 COPY server ./server
 COPY workers ./workers
+COPY --from=widget /app/widget/dist ./widget/dist
 # The shipped intent model, and the data `npm run train` reads inside the container.
 COPY models ./models
 COPY data ./data

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../server/config';
 import { ingest } from '../server/domain/ingest';
-import { startHub } from '../server/hub';
-import { createLogger } from '../server/log';
+import type { Hub } from '../server/hub';
 import { percentile } from './percentiles';
-import { createScratchDatabase, deleteRedisPrefix, uniqueRedisPrefix } from './scratchStorage';
+import { startScratchHub } from './scratchStorage';
 
 /**
  * The CRM at scale: loads BENCH_CUSTOMERS customers and BENCH_EVENTS timeline events (with the
@@ -36,14 +34,7 @@ const OTHER_KINDS = ['order.placed', 'campaign.sent', 'campaign.opened', 'campai
 const sqlArray = (values: readonly string[]) => `ARRAY[${values.map((value) => `'${value}'`).join(',')}]`;
 
 async function main(): Promise<void> {
-  const database = await createScratchDatabase(POSTGRES_URL);
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hub-bench-crm-'));
-  const redisPrefix = uniqueRedisPrefix();
-  const config = loadConfig({
-    PORT: '0', SMTP_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: database.url, REDIS_URL, REDIS_PREFIX: redisPrefix,
-    ADMIN_PASSWORD: 'bench-password', LOG_LEVEL: 'warn',
-  });
-  const hub = await startHub(config, createLogger(config), { workers: false });
+  const { hub, config, stop } = await startScratchHub({ postgres: POSTGRES_URL, redis: REDIS_URL }, {}, { workers: false });
   let peakRssBytes = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss)), 100);
   try {
@@ -121,15 +112,12 @@ async function main(): Promise<void> {
     console.log(`written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
   } finally {
     clearInterval(sampler);
-    await hub.close();
-    await database.drop();
-    await deleteRedisPrefix(REDIS_URL, redisPrefix);
-    rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   }
 }
 
 /** Bulk rows straight into the tables, set-based: the shapes the hub writes, spread over two years. */
-async function load(db: Awaited<ReturnType<typeof startHub>>['db']): Promise<void> {
+async function load(db: Hub['db']): Promise<void> {
   const heavyCustomers = Math.floor(CUSTOMERS / HEAVY_EVERY);
   const lightEvents = Math.max(1 + MESSAGES_PER_CUSTOMER, Math.round((EVENTS - heavyCustomers * HEAVY_EVENTS) / (CUSTOMERS - heavyCustomers)));
   const eventsOf = `(CASE WHEN i % ${HEAVY_EVERY} = 0 THEN ${HEAVY_EVENTS} ELSE ${lightEvents} END)`;
@@ -188,7 +176,7 @@ async function load(db: Awaited<ReturnType<typeof startHub>>['db']): Promise<voi
 }
 
 /** New customers chatting through ingest(), INGEST_CONCURRENCY at a time: timeline events written per second. */
-async function measureIngest(hub: Awaited<ReturnType<typeof startHub>>) {
+async function measureIngest(hub: Hub) {
   const [{ before }] = (await hub.db.query<{ before: number }>('SELECT count(*)::int AS before FROM timeline_events')) as [{ before: number }];
   const latencies: number[] = [];
   let next = 0;

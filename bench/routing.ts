@@ -1,20 +1,17 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { io, type Socket } from 'socket.io-client';
-import { loadConfig } from '../server/config';
 import { issueAgentToken } from '../server/domain/agentTokens';
 import { createAgent } from '../server/domain/agents';
 import { newId } from '../server/domain/ids';
 import { ingest } from '../server/domain/ingest';
 import { SHIPPED_INTENT_MODEL } from '../server/domain/intents';
-import { startHub } from '../server/hub';
-import { createLogger } from '../server/log';
 import { classifyMessage } from '../workers/classify/classifyMessage';
 import { readIntentModel } from '../workers/classify/modelFile';
 import { percentile } from './percentiles';
-import { createScratchDatabase, deleteRedisPrefix, uniqueRedisPrefix } from './scratchStorage';
+import { startScratchHub } from './scratchStorage';
 
 /**
  * Classification and routing under a burst: BENCH_CONVERSATIONS customers write at the same moment
@@ -43,14 +40,7 @@ async function main(): Promise<void> {
   const classifier = measureClassifier(texts);
   console.log(`classifier alone: ${classifier.perSecond} classifications/s`);
 
-  const database = await createScratchDatabase(POSTGRES_URL);
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hub-bench-routing-'));
-  const redisPrefix = uniqueRedisPrefix();
-  const config = loadConfig({
-    PORT: '0', SMTP_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: database.url, REDIS_URL, REDIS_PREFIX: redisPrefix,
-    ADMIN_PASSWORD: 'bench-password', LOG_LEVEL: 'warn', CLASSIFY_CONCURRENCY: '8', ROUTE_CONCURRENCY: '8',
-  });
-  const hub = await startHub(config, createLogger(config), { workers: true });
+  const { hub, config, stop } = await startScratchHub({ postgres: POSTGRES_URL, redis: REDIS_URL }, { CLASSIFY_CONCURRENCY: '8', ROUTE_CONCURRENCY: '8' }, { workers: true });
   const consoles: Socket[] = [];
   let peakRssBytes = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss)), 100);
@@ -147,10 +137,7 @@ async function main(): Promise<void> {
   } finally {
     clearInterval(sampler);
     for (const socket of consoles) socket.disconnect();
-    await hub.close();
-    await database.drop();
-    await deleteRedisPrefix(REDIS_URL, redisPrefix);
-    rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   }
 }
 

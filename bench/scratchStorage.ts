@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { type Config, loadConfig } from '../server/config';
+import { type Hub, startHub } from '../server/hub';
+import { createLogger } from '../server/log';
 
 const POSTGRES_TIMEOUT_MS = 30_000;
 const REDIS_TIMEOUT_MS = 10_000;
@@ -48,4 +54,33 @@ export async function deleteRedisPrefix(redisUrl: string, prefix: string): Promi
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * A hub in the benchmark's own process on a scratch database, a private Redis prefix and a
+ * temporary DATA_DIR; `stop()` closes it and removes all three, whatever happened before.
+ */
+export async function startScratchHub(
+  urls: { postgres: string; redis: string },
+  env: NodeJS.ProcessEnv,
+  options: { workers: boolean },
+): Promise<{ hub: Hub; config: Config; stop: () => Promise<void> }> {
+  const database = await createScratchDatabase(urls.postgres);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hub-bench-'));
+  const redisPrefix = uniqueRedisPrefix();
+  const config = loadConfig({
+    PORT: '0', SMTP_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: database.url, REDIS_URL: urls.redis, REDIS_PREFIX: redisPrefix,
+    ADMIN_PASSWORD: 'bench-password', LOG_LEVEL: 'warn', ...env,
+  });
+  const hub = await startHub(config, createLogger(config), options);
+  return {
+    hub,
+    config,
+    stop: async () => {
+      await hub.close();
+      await database.drop();
+      await deleteRedisPrefix(urls.redis, redisPrefix);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

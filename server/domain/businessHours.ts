@@ -34,6 +34,14 @@ export function addBusinessTime(start: Date, durationMs: number, hours: Business
   }
 }
 
+/** Whether `at` falls inside an open window (not on a holiday), in the hours' own time zone. */
+export function isWithinBusinessHours(at: Date, hours: BusinessHours): boolean {
+  const date = localDate(at, hours.timezone);
+  if (hours.holidays.includes(isoDate(date))) return false;
+  const instant = at.getTime();
+  return hours.week[weekday(date)]!.some(([from, to]) => localTime(date, from, hours.timezone) <= instant && instant < localTime(date, to, hours.timezone));
+}
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatterFor(timezone: string): Intl.DateTimeFormat {

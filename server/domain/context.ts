@@ -15,7 +15,11 @@ export type HubEvent =
   /** An SLA target is close (warning) or missed (breached); told to these agents (supervisors, assignee). */
   | { type: 'sla:alert'; alert: SlaAlert; agentIds: string[] }
   /** Where a waiting customer's conversation stands in its team's queue (1 = next). */
-  | { type: 'queue:position'; customerId: string; conversationId: string; position: number | null };
+  | { type: 'queue:position'; customerId: string; conversationId: string; position: number | null }
+  /** One side of a chat has seen the other's messages up to upToId. */
+  | { type: 'messages:read'; receipt: ReadReceipt };
+
+export type ReadReceipt = { customerId: string; conversationId: string; reader: 'customer' | 'agent'; upToId: string };
 
 export type SlaAlert = SlaCheck & { teamId: string | null; priority: Conversation['priority'] };
 

@@ -31,10 +31,11 @@ const ERASED_TEXT = '[erased]';
 // but no longer point to a person; the timeline keeps only what happened and when.
 const ERASE_STEPS: [name: string, sql: string][] = [
   ['identities', 'DELETE FROM customer_identities WHERE customer_id = $1'],
-  ['attachments', 'DELETE FROM attachments WHERE message_id IN (SELECT id FROM messages WHERE customer_id = $1) OR form_submission_id IN (SELECT id FROM form_submissions WHERE customer_id = $1)'],
+  ['attachments', 'DELETE FROM attachments WHERE message_id IN (SELECT id FROM messages WHERE customer_id = $1) OR form_submission_id IN (SELECT id FROM form_submissions WHERE customer_id = $1) OR uploaded_by_customer_id = $1'],
   ['messages', `UPDATE messages SET body = '${ERASED_TEXT}', subject = NULL, text_full = NULL, html = NULL, email_message_id = NULL, delivery_error = NULL WHERE customer_id = $1`],
   ['conversations', 'UPDATE conversations SET subject = NULL WHERE customer_id = $1'],
   ['notes', `UPDATE notes SET body = '${ERASED_TEXT}' WHERE customer_id = $1`],
+  ['csatComments', 'UPDATE csat_ratings SET comment = NULL WHERE comment IS NOT NULL AND (customer_id = $1 OR conversation_id IN (SELECT id FROM conversations WHERE customer_id = $1))'],
   ['formSubmissions', "UPDATE form_submissions SET fields = '{}', origin = NULL, ip = NULL, user_agent = NULL WHERE customer_id = $1"],
   ['timelineEvents', `UPDATE timeline_events SET data = '{"erased": true}' WHERE customer_id = $1 AND kind NOT LIKE 'order.%'`],
   ['mergeRecords', `UPDATE customer_merges SET source_snapshot = '{"erased": true}' WHERE target_id = $1`],

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database';
-import { insertAttachments, type StoredFile } from './attachments';
+import { attachUploads, insertAttachments, type StoredFile } from './attachments';
 import type { DomainContext, DomainSettings, HubEvent } from './context';
 import {
   type Channel,
@@ -41,6 +41,8 @@ export type Inbound = {
   body: string;
   /** Email only: the rest of the message, how it threads, and its stored attachments. */
   email?: { parts: Omit<EmailParts, 'subject'>; thread: ThreadHints; attachments: StoredFile[] };
+  /** Widget only: attachment ids the sender uploaded beforehand; with them the body may be empty. */
+  uploads?: string[];
 };
 
 export type IngestResult = {
@@ -80,7 +82,7 @@ type CustomerStep = { tx: Queryable; customer: Customer; at: Date; events: HubEv
 
 /** The one door through which customer messages enter the hub, from every channel. */
 export async function ingest(ctx: DomainContext, inbound: Inbound): Promise<IngestResult> {
-  const body = normalizeBody(inbound.body, ctx.settings.messageMaxLength);
+  const body = normalizeBody(inbound.body, ctx.settings.messageMaxLength, { allowEmpty: (inbound.uploads?.length ?? 0) > 0 });
   const result = await asCustomer(ctx, inbound, async (step): Promise<IngestResult> => {
     const { tx, customer } = step;
     if (inbound.clientId) {
@@ -98,6 +100,7 @@ export async function ingest(ctx: DomainContext, inbound: Inbound): Promise<Inge
       clientId: inbound.clientId ?? null,
       email: inbound.email?.parts,
       attachments: inbound.email?.attachments ?? [],
+      uploads: inbound.uploads ?? [],
     });
     return { message, conversation, customer, duplicate: false, opened: !continued };
   });
@@ -200,6 +203,8 @@ type ReceivedMessage = {
   clientId: string | null;
   email?: Omit<EmailParts, 'subject'>;
   attachments: readonly StoredFile[];
+  /** Ids of the customer's own widget uploads, attached in this transaction. */
+  uploads?: readonly string[];
 };
 
 /**
@@ -226,6 +231,9 @@ async function receiveMessage(
   });
   if (received.attachments.length > 0) {
     message = { ...message, attachments: await insertAttachments(tx, { messageId: message.id }, received.attachments) };
+  }
+  if (received.uploads?.length) {
+    message = { ...message, attachments: await attachUploads(tx, customer.id, message.id, received.uploads) };
   }
   if (!continued) {
     conversation = await startSlaClocks(tx, sla, conversation.id);

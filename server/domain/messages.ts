@@ -12,7 +12,8 @@ export type Message = {
   customerId: string;
   channel: Channel;
   direction: 'inbound' | 'outbound';
-  author: { kind: AuthorKind; id: string | null; name: string | null };
+  /** avatarUrl: the agent's picture, for agents who have one. */
+  author: { kind: AuthorKind; id: string | null; name: string | null; avatarUrl: string | null };
   body: string;
   /** The sender's own id for this message (widget client id, email Message-ID), if it gave one. */
   clientId: string | null;
@@ -50,6 +51,7 @@ type MessageRow = {
   author_kind: AuthorKind;
   author_id: string | null;
   author_name: string | null;
+  author_avatar_url: string | null;
   body: string;
   external_id: string | null;
   subject: string | null;
@@ -64,7 +66,7 @@ type MessageRow = {
 };
 
 const SELECT_MESSAGE = `
-  SELECT m.*, CASE m.author_kind WHEN 'agent' THEN a.name WHEN 'customer' THEN c.name END AS author_name,
+  SELECT m.*, CASE m.author_kind WHEN 'agent' THEN a.name WHEN 'customer' THEN c.name END AS author_name, a.avatar_url AS author_avatar_url,
          COALESCE((SELECT json_agg(json_build_object('id', f.id, 'filename', f.filename, 'contentType', f.content_type,
                                                     'size', f.size_bytes) ORDER BY f.id)
                      FROM attachments f WHERE f.message_id = m.id), '[]'::json) AS attachments
@@ -78,7 +80,7 @@ const toMessage = (row: MessageRow): Message => ({
   customerId: row.customer_id,
   channel: row.channel,
   direction: row.direction,
-  author: { kind: row.author_kind, id: row.author_id, name: row.author_name },
+  author: { kind: row.author_kind, id: row.author_id, name: row.author_name, avatarUrl: row.author_avatar_url },
   body: row.body,
   clientId: row.external_id,
   // A form ticket is answered by email too: what went or came by mail has its email parts.
@@ -97,10 +99,10 @@ const toMessage = (row: MessageRow): Message => ({
   createdAt: row.created_at.toISOString(),
 });
 
-/** The body as stored: trimmed, never empty, never longer than the limit. */
-export function normalizeBody(body: string, maxLength: number): string {
+/** The body as stored: trimmed, never longer than the limit, empty only when files carry the message. */
+export function normalizeBody(body: string, maxLength: number, options: { allowEmpty?: boolean } = {}): string {
   const trimmed = body.trim();
-  if (trimmed === '') throw new HubError('message_empty', 'The message has no text');
+  if (trimmed === '' && !options.allowEmpty) throw new HubError('message_empty', 'The message has no text');
   if (trimmed.length > maxLength) {
     throw new HubError('message_too_long', `The message is longer than ${maxLength} characters`);
   }
@@ -113,7 +115,8 @@ export function excerpt(body: string, length = 200): string {
   return flat.length > length ? `${flat.slice(0, length - 1)}…` : flat;
 }
 
-export type NewMessage = Omit<Message, 'id' | 'createdAt' | 'email' | 'delivery' | 'attachments'> & {
+export type NewMessage = Omit<Message, 'id' | 'createdAt' | 'email' | 'delivery' | 'attachments' | 'author'> & {
+  author: Omit<Message['author'], 'avatarUrl'> & { avatarUrl?: string | null };
   email?: EmailParts;
   deliveryStatus?: DeliveryStatus;
   createdAt: Date;
@@ -144,7 +147,7 @@ export async function insertMessage(tx: Queryable, message: NewMessage, id = new
       message.deliveryStatus ?? null,
     ],
   );
-  return toMessage({ ...row!, author_name: message.author.name, attachments: [] });
+  return toMessage({ ...row!, author_name: message.author.name, author_avatar_url: message.author.avatarUrl ?? null, attachments: [] });
 }
 
 export async function getMessage(db: Queryable, messageId: string): Promise<Message> {

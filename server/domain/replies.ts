@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database';
-import { getAgent } from './agents';
+import { getAgentCard } from './agentCard';
 import type { DomainContext, HubEvent } from './context';
 import { type Conversation, getConversation, touchConversation } from './conversations';
 import { HubError } from './errors';
@@ -11,14 +11,14 @@ export type AgentReply = { agentId: string; conversationId: string; clientId?: s
 
 export type ReplyResult = { message: Message; conversation: Conversation; duplicate: boolean };
 
-type Author = { kind: 'agent' | 'system'; id: string | null; name: string | null };
+type Author = { kind: 'agent' | 'system'; id: string | null; name: string | null; avatarUrl?: string | null };
 
 /** An agent answers a conversation; the customer gets it on the conversation's channel. */
 export async function replyAsAgent(ctx: DomainContext, reply: AgentReply): Promise<ReplyResult> {
   const body = normalizeBody(reply.body, ctx.settings.messageMaxLength);
   return storeReply(ctx, reply.conversationId, body, reply.clientId, async (tx) => {
-    const agent = await getAgent(tx, reply.agentId);
-    return { kind: 'agent', id: agent.id, name: agent.name };
+    const agent = await getAgentCard(tx, reply.agentId);
+    return { kind: 'agent', id: agent.id, name: agent.name, avatarUrl: agent.avatarUrl };
   });
 }
 
@@ -89,11 +89,15 @@ async function storeReply(
 
 /**
  * Email conversations are answered by email; so are web form tickets whose customer gave an
- * email, since the form has no other way back to them. Their reply threads into the same ticket.
+ * email, since the form has no other way back to them, and chats the visitor asked to continue
+ * by email when nobody was online. Their reply threads into the same conversation.
  */
 async function repliesByEmail(tx: Queryable, conversation: Conversation): Promise<boolean> {
   if (conversation.channel === 'email') return true;
-  if (conversation.channel !== 'form') return false;
+  if (conversation.channel === 'chat') {
+    const [flag] = await tx.query<{ continue_by_email: boolean }>('SELECT continue_by_email FROM conversations WHERE id = $1', [conversation.id]);
+    if (!flag?.continue_by_email) return false;
+  } else if (conversation.channel !== 'form') return false;
   const [email] = await tx.query("SELECT 1 FROM customer_identities WHERE customer_id = $1 AND kind = 'email' LIMIT 1", [conversation.customerId]);
   return email !== undefined;
 }

@@ -1,13 +1,22 @@
 import { createHmac } from 'node:crypto';
+import type { Queryable } from '../db/database';
 import { constantTimeEqual } from './constantTimeEqual';
 import type { DomainContext } from './context';
+import { findActiveConversation } from './conversations';
 import { mergeCustomers } from './customerMerge';
 import { attachIdentities, type Customer, findOwners, getCustomer, lockLiveCustomer } from './customers';
 import { HubError } from './errors';
 import { distinctIdentities, type Identity, normalizeIdentity } from './identities';
 
 /** What a widget visitor says about themselves; `hash` is the site's proof (see identityHash). */
-export type IdentityClaim = { email?: string; externalId?: string; name?: string; hash?: string };
+export type IdentityClaim = {
+  email?: string;
+  externalId?: string;
+  name?: string;
+  hash?: string;
+  /** Nobody is online: agents' replies to the visitor's active chat should also go to this email. */
+  continueByEmail?: boolean;
+};
 
 export type IdentifyResult = {
   customer: Customer;
@@ -17,6 +26,8 @@ export type IdentifyResult = {
   emailLinked: boolean;
   /** The visitor's history joined a customer we already knew. */
   merged: boolean;
+  /** The active chat conversation now continues by email (asked for, the email linked, a chat open). */
+  continueByEmail: boolean;
 };
 
 /**
@@ -61,7 +72,9 @@ export async function identifyVisitor(
     const name = claim.name?.trim();
     if (name) await tx.query('UPDATE customers SET name = $2, updated_at = now() WHERE id = $1 AND name IS NULL', [customerId, name]);
     const email = owners.find((owner) => owner.identity.kind === 'email');
-    return { customer: await getCustomer(tx, customerId), verified, emailLinked: email?.customerId === customerId, merged };
+    const emailLinked = email?.customerId === customerId;
+    const continueByEmail = claim.continueByEmail === true && emailLinked && (await markChatContinuesByEmail(tx, customerId));
+    return { customer: await getCustomer(tx, customerId), verified, emailLinked, merged, continueByEmail };
   });
 }
 
@@ -72,5 +85,13 @@ function verifies(claim: IdentityClaim, secret: string | undefined): boolean {
   if (!constantTimeEqual(claim.hash!.toLowerCase(), identityHash(secret, signed))) {
     throw new HubError('identity_verification_failed', 'The identity hash does not match; compute it on your server with the widget secret');
   }
+  return true;
+}
+
+/** Marks the customer's active chat to be answered by email too; false when they have none. */
+async function markChatContinuesByEmail(tx: Queryable, customerId: string): Promise<boolean> {
+  const chat = await findActiveConversation(tx, customerId, 'chat');
+  if (!chat) return false;
+  await tx.query('UPDATE conversations SET continue_by_email = true WHERE id = $1', [chat.id]);
   return true;
 }

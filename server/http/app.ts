@@ -15,6 +15,7 @@ import { intentRoutes } from './routes/intents';
 import { operationsRoutes } from './routes/operations';
 import { orderRoutes } from './routes/orders';
 import { teamRoutes } from './routes/teams';
+import { widgetRoutes } from './routes/widget';
 
 // A proxy's request id is kept for log correlation only when it is plainly an id.
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -34,6 +35,7 @@ export function createRouter(deps: HttpDeps, publicUrl: string): Router {
   teamRoutes(router, deps);
   operationsRoutes(router, deps);
   emailRoutes(router, deps);
+  widgetRoutes(router, deps);
   const document = openApiDocument(publicUrl);
   router.get('/api/openapi.json', (ctx) => {
     ctx.body = document;

@@ -8,6 +8,7 @@ import { intentsApi } from './apiDocs/intents';
 import { operationsApi } from './apiDocs/operations';
 import { ordersApi } from './apiDocs/orders';
 import { teamsApi } from './apiDocs/teams';
+import { widgetApi } from './apiDocs/widget';
 import {
   type ApiSection,
   dateTime,
@@ -69,7 +70,7 @@ const schemas: Record<string, Schema> = {
     customerId: { type: 'string' },
     channel: { enum: [...channels] },
     direction: { enum: ['inbound', 'outbound'] },
-    author: object({ kind: { enum: ['customer', 'agent', 'system'] }, id: nullable('string'), name: nullable('string') }),
+    author: object({ kind: { enum: ['customer', 'agent', 'system'] }, id: nullable('string'), name: nullable('string'), avatarUrl: nullable('string') }),
     body: { type: 'string' },
     clientId: nullable('string'),
     createdAt: dateTime,
@@ -77,7 +78,7 @@ const schemas: Record<string, Schema> = {
 };
 
 // Each area documents its own routes; the test in openapi.test.ts keeps them all in step with the router.
-const sections: ApiSection[] = [customersApi, customerCsvApi, ordersApi, formsApi, intentsApi, teamsApi, operationsApi];
+const sections: ApiSection[] = [customersApi, customerCsvApi, ordersApi, formsApi, intentsApi, teamsApi, operationsApi, widgetApi];
 
 /** The OpenAPI 3.1 description of every HTTP route (a test keeps it in step with the router). */
 export function openApiDocument(publicUrl: string): Schema {
@@ -89,6 +90,7 @@ export function openApiDocument(publicUrl: string): Schema {
       schemas: Object.assign({}, schemas, ...sections.map((section) => section.schemas)),
       securitySchemes: {
         agentToken: { type: 'http', scheme: 'bearer', description: 'The token from POST /api/auth/login' },
+        visitorId: { type: 'apiKey', in: 'header', name: 'X-Visitor-Id', description: "A widget session's visitor id (the socket's session event)" },
         inboundApiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'INBOUND_EMAIL_API_KEY (also accepted as a Bearer token); the route answers 404 while it is unset' },
       },
     },

@@ -5,17 +5,22 @@ import { verifyAgentToken } from '../domain/agentTokens';
 import { publicError } from '../domain/errors';
 import { bodySchema, clientIdSchema, idSchema } from '../domain/messageInput';
 import { parseInput } from '../domain/parseInput';
+import { markReadByAgent } from '../domain/readReceipts';
 import { replyAsAgent } from '../domain/replies';
+import { agentTypingTarget } from '../domain/typing';
 import { acknowledged } from './acks';
 import { agentPresence } from './agentPresence';
 import type { RealtimeDeps } from './deps';
-import { AGENTS_ROOM, agentRoom } from './rooms';
+import { AGENTS_ROOM, agentRoom, customerRoom } from './rooms';
 
 const agentMessageSchema = z.object({ conversationId: idSchema, clientId: clientIdSchema, body: bodySchema });
+const typingSchema = z.object({ conversationId: idSchema, typing: z.boolean() });
+const readSchema = z.object({ conversationId: idSchema, upToId: idSchema });
 
 /** `/agents`: the consoles of signed-in agents. Close it after its sockets have disconnected. */
 export function serveAgents(namespace: Namespace, deps: RealtimeDeps): { close: () => Promise<void> } {
   const presence = agentPresence(namespace, deps);
+  const widget = namespace.server.of('/widget');
   namespace.use((socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown };
     Promise.resolve()
@@ -52,6 +57,25 @@ export function serveAgents(namespace: Namespace, deps: RealtimeDeps): { close: 
         const { conversationId, clientId, body } = parseInput(agentMessageSchema, payload);
         const result = await replyAsAgent(deps.domain, { agentId: agent.id, conversationId, clientId, body });
         return { message: result.message, duplicate: result.duplicate };
+      }),
+    );
+
+    socket.on(
+      'typing',
+      acknowledged(deps.log, deps.inFlight, 'typing', async (payload) => {
+        const { conversationId, typing } = parseInput(typingSchema, payload);
+        const target = await agentTypingTarget(deps.domain.db, agent.id, conversationId);
+        widget.to(customerRoom(target.customerId)).emit('agent:typing', { conversationId, agent: target.agent, typing });
+        return {};
+      }),
+    );
+
+    socket.on(
+      'messages:read',
+      acknowledged(deps.log, deps.inFlight, 'messages:read', async (payload) => {
+        const { conversationId, upToId } = parseInput(readSchema, payload);
+        await markReadByAgent(deps.domain, conversationId, upToId);
+        return {};
       }),
     );
   });

@@ -17,16 +17,28 @@ export function createPublisher(io: RoomEmitter): (events: HubEvent[]) => void {
     for (const event of events) {
       switch (event.type) {
         case 'conversation:new':
-        case 'conversation:updated':
           agents.to(AGENTS_ROOM).emit(event.type, event.conversation);
           break;
-        case 'message:new':
-          agents.to(AGENTS_ROOM).emit('message:new', event.message);
-          // The widget already shows what its visitor sent; it needs the answers, on chat only.
-          if (event.message.direction === 'outbound' && event.message.channel === 'chat') {
-            widget.to(customerRoom(event.message.customerId)).emit('message:new', event.message);
+        case 'conversation:updated': {
+          const { conversation } = event;
+          agents.to(AGENTS_ROOM).emit(event.type, conversation);
+          // The widget offers the rating when its chat is resolved; the status alone tells it all it needs.
+          if (conversation.channel === 'chat') {
+            widget.to(customerRoom(conversation.customerId)).emit('conversation:status', { conversationId: conversation.id, status: conversation.status });
           }
           break;
+        }
+        case 'message:new':
+          agents.to(AGENTS_ROOM).emit('message:new', event.message);
+          // Every chat message, the visitor's own included: their other tabs show what this one sent.
+          if (event.message.channel === 'chat') widget.to(customerRoom(event.message.customerId)).emit('message:new', event.message);
+          break;
+        case 'messages:read': {
+          const { customerId, reader, ...receipt } = event.receipt;
+          if (reader === 'customer') agents.to(AGENTS_ROOM).emit('messages:read', { ...receipt, reader });
+          else widget.to(customerRoom(customerId)).emit('messages:read', { ...receipt, reader });
+          break;
+        }
         case 'message:updated':
           agents.to(AGENTS_ROOM).emit('message:updated', event.message);
           break;

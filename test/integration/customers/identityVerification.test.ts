@@ -32,7 +32,7 @@ describe('visitor:identify', () => {
 
     const ack = await socket.emitWithAck('visitor:identify', { email: known.email });
 
-    expect(ack).toEqual({ ok: true, customer: { id: session.customerId, name: null }, emailLinked: false, verified: false, merged: false });
+    expect(ack).toEqual({ ok: true, customer: { id: session.customerId, name: null }, emailLinked: false, verified: false, merged: false, continueByEmail: false });
     expect((await socket.emitWithAck('messages:since', {})).messages).toEqual([]);
   });
 
@@ -43,7 +43,7 @@ describe('visitor:identify', () => {
 
     const ack = await socket.emitWithAck('visitor:identify', { email: known.email, hash: sign(known.email) });
 
-    expect(ack).toEqual({ ok: true, customer: { id: known.customerId, name: 'Known Person' }, emailLinked: true, verified: true, merged: true });
+    expect(ack).toEqual({ ok: true, customer: { id: known.customerId, name: 'Known Person' }, emailLinked: true, verified: true, merged: true, continueByEmail: false });
     const history = (await socket.emitWithAck('messages:since', {})).messages.map((message: { body: string }) => message.body);
     expect(history).toEqual(['My private order question', 'Hi, before I logged in']);
     const merges = (await request(hub.handler).get(`/api/customers/${known.customerId}/merges`).set(auth())).body.items;

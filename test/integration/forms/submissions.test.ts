@@ -101,7 +101,7 @@ describe('a form that opens a conversation', () => {
     expect(conversation.body).toMatchObject({ customerId, channel: 'form', status: 'open', subject: 'Printer on fire' });
     const messages = await asAgent(`/api/conversations/${conversationId}/messages`);
     expect(messages.body.items).toEqual([
-      expect.objectContaining({ id: messageId, channel: 'form', direction: 'inbound', body: 'It is on fire.', author: { kind: 'customer', id: customerId, name: 'Grace' } }),
+      expect.objectContaining({ id: messageId, channel: 'form', direction: 'inbound', body: 'It is on fire.', author: { kind: 'customer', id: customerId, name: 'Grace', avatarUrl: null } }),
     ]);
     const fields = { name: 'Grace', email, subject: 'Printer on fire', message: 'It is on fire.', order: '1042', urgent: 'true' };
     expect((await timelineOf(customerId)).map(({ kind, reference, data }) => ({ kind, reference, data }))).toEqual([

@@ -58,7 +58,8 @@ describe('a chat between a visitor and an agent', () => {
     const agent = await connectAgent(hub.url, token);
     const { socket: visitor } = await connectVisitor(hub.url);
     const first = await visitor.emitWithAck('message:send', { clientId: randomUUID(), body: 'Hello?' });
-    const received = nextEvent(visitor, 'message:new');
+    // The visitor hears its own messages too (other tabs show them); this waits for the answer.
+    const received = nextEvent(visitor, 'message:new', (m) => m.direction === 'outbound');
 
     const reply = await agent.emitWithAck('message:send', {
       conversationId: first.message.conversationId,

@@ -48,7 +48,7 @@ it('delivers across two server processes that share PostgreSQL and Redis', async
   expect(sent.ok).toBe(true);
   expect(await atAgent).toEqual(sent.message);
 
-  const atVisitor = nextEvent(visitor, 'message:new');
+  const atVisitor = nextEvent(visitor, 'message:new', (message) => message.direction === 'outbound');
   const reply = await agent.emitWithAck('message:send', {
     conversationId: sent.message.conversationId,
     clientId: randomUUID(),
