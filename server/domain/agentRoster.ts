@@ -14,6 +14,8 @@ export type RosterAgent = {
   role: AgentRole;
   capacity: number;
   skills: string[];
+  /** The picture the widget shows beside their messages. */
+  avatarUrl: string | null;
   /** Open and pending conversations assigned to them. */
   load: number;
   teamIds: string[];
@@ -35,6 +37,7 @@ const agentFields = {
     .max(100)
     .transform((list) => [...new Set(list)])
     .describe('Intents and languages the skills strategy matches'),
+  avatarUrl: z.url({ protocol: /^https?$/ }).max(2000).nullable().describe('An http(s) image URL; null removes it'),
 };
 
 export const agentInputSchema = z
@@ -45,19 +48,20 @@ export const agentInputSchema = z
     role: agentFields.role.default('agent'),
     capacity: agentFields.capacity.default(5),
     skills: agentFields.skills.default([]),
+    avatarUrl: agentFields.avatarUrl.default(null),
   })
   .strict();
 export const agentPatchSchema = z.object(agentFields).partial().strict();
 
-type RosterRow = Omit<RosterAgent, 'teamIds'> & { team_ids: string[] };
+type RosterRow = Omit<RosterAgent, 'teamIds' | 'avatarUrl'> & { team_ids: string[]; avatar_url: string | null };
 
 const ROSTER = `
-  SELECT a.id, a.email, a.name, a.role, a.capacity, a.skills,
+  SELECT a.id, a.email, a.name, a.role, a.capacity, a.skills, a.avatar_url,
          (SELECT count(*)::int FROM conversations c WHERE c.assignee_id = a.id AND c.status IN ('open', 'pending')) AS load,
          ARRAY(SELECT m.team_id FROM team_members m WHERE m.agent_id = a.id ORDER BY m.team_id) AS team_ids
     FROM agents a`;
 
-const toRosterAgent = ({ team_ids: teamIds, ...agent }: RosterRow): RosterAgent => ({ ...agent, teamIds });
+const toRosterAgent = ({ team_ids: teamIds, avatar_url: avatarUrl, ...agent }: RosterRow): RosterAgent => ({ ...agent, avatarUrl, teamIds });
 
 export async function listRoster(db: Queryable): Promise<RosterAgent[]> {
   return (await db.query<RosterRow>(`${ROSTER} ORDER BY a.name, a.id`)).map(toRosterAgent);
@@ -75,7 +79,7 @@ export async function addAgent(db: Database, input: z.infer<typeof agentInputSch
   const id = await db
     .transaction(async (tx) => {
       const agent = await createAgent(tx, input);
-      await tx.query('UPDATE agents SET skills = $2 WHERE id = $1', [agent.id, input.skills]);
+      await tx.query('UPDATE agents SET skills = $2, avatar_url = $3 WHERE id = $1', [agent.id, input.skills, input.avatarUrl]);
       return agent.id;
     })
     .catch((error: unknown) => {
@@ -89,9 +93,10 @@ export async function addAgent(db: Database, input: z.infer<typeof agentInputSch
 export async function updateAgent(ctx: DomainContext, agentId: string, patch: z.infer<typeof agentPatchSchema>): Promise<RosterAgent> {
   const rows = await ctx.db.query(
     `UPDATE agents SET name = COALESCE($2, name), role = COALESCE($3, role), capacity = COALESCE($4, capacity),
-            skills = COALESCE($5, skills), updated_at = now()
+            skills = COALESCE($5, skills),
+            avatar_url = CASE WHEN $6 THEN $7 ELSE avatar_url END, updated_at = now()
       WHERE id = $1 RETURNING id`,
-    [agentId, patch.name ?? null, patch.role ?? null, patch.capacity ?? null, patch.skills ?? null],
+    [agentId, patch.name ?? null, patch.role ?? null, patch.capacity ?? null, patch.skills ?? null, patch.avatarUrl !== undefined, patch.avatarUrl ?? null],
   );
   if (rows.length === 0) throw new HubError('not_found', `No agent ${agentId}`);
   if (patch.capacity !== undefined || patch.skills !== undefined) {

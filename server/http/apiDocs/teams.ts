@@ -3,7 +3,7 @@ import { intents } from '../../domain/intents';
 import { teamStrategies } from '../../domain/routingStrategies';
 import { teamInputSchema, teamMembersSchema, teamPatchSchema, teamRoles } from '../../domain/teams';
 import { agentStatuses } from '../../realtime/presence';
-import { type ApiSection, dateTime, errors, idParameter, inputSchema, json, object, ok, ref, secured } from './parts';
+import { type ApiSection, dateTime, errors, idParameter, inputSchema, json, nullable, object, ok, ref, secured } from './parts';
 
 const list = (item: string) => object({ items: { type: 'array', items: ref(item) } });
 const body = (schema: Parameters<typeof inputSchema>[0]) => ({ required: true, content: json(inputSchema(schema)) });
@@ -27,6 +27,7 @@ export const teamsApi: ApiSection = {
       role: { enum: ['admin', 'agent'] },
       capacity: { type: 'integer', description: 'Most open and pending conversations routing gives them' },
       skills: { type: 'array', items: { type: 'string' } },
+      avatarUrl: nullable('string', { format: 'uri' }),
       load: { type: 'integer', description: 'Open and pending conversations assigned to them now' },
       teamIds: { type: 'array', items: { type: 'string' } },
       online: { type: 'boolean', description: 'At least one console connected' },

@@ -132,6 +132,7 @@ describe('agents', () => {
       role: 'agent',
       capacity: 3,
       skills: ['zh', 'get_refund'],
+      avatarUrl: null,
       load: 0,
       teamIds: [],
       online: false,
@@ -169,6 +170,16 @@ describe('agents', () => {
     expect(changed.body).toMatchObject({ name: 'Renamed', capacity: 0, skills: ['en'] });
     expect((await hub.patch(`/api/agents/${agent.id}`, { capacity: -2 })).status).toBe(400);
     expect((await hub.patch('/api/agents/agt_nope', { capacity: 2 })).status).toBe(404);
+  });
+
+  it("sets and removes an agent's avatar, which the widget shows beside their messages", async () => {
+    const agent = await newAgent(hub);
+    const avatarUrl = 'https://cdn.example.com/avatars/li.png';
+
+    expect((await hub.patch(`/api/agents/${agent.id}`, { avatarUrl })).body).toMatchObject({ avatarUrl, name: expect.any(String) });
+    expect((await hub.patch(`/api/agents/${agent.id}`, { avatarUrl: 'javascript:alert(1)' })).status).toBe(400);
+    expect((await hub.patch(`/api/agents/${agent.id}`, { name: 'Kept' })).body).toMatchObject({ avatarUrl, name: 'Kept' });
+    expect((await hub.patch(`/api/agents/${agent.id}`, { avatarUrl: null })).body.avatarUrl).toBeNull();
   });
 });
 
