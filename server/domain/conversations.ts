@@ -131,11 +131,19 @@ export async function openConversation(
   tx: Queryable,
   opening: { customerId: string; channel: Channel; subject: string | null; at: Date },
 ): Promise<Conversation> {
+  // A chat takes over a wish to be answered by email that the visitor left before writing.
+  const [wish] =
+    opening.channel === 'chat'
+      ? await tx.query<{ continue_chat_by_email: boolean }>(
+          'UPDATE customers SET continue_chat_by_email = false WHERE id = $1 AND continue_chat_by_email RETURNING true AS continue_chat_by_email',
+          [opening.customerId],
+        )
+      : [];
   const [row] = await tx.query<{ id: string }>(
-    `INSERT INTO conversations (id, customer_id, channel, subject, reply_token, last_message_at, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $6, $6) RETURNING id`,
+    `INSERT INTO conversations (id, customer_id, channel, subject, reply_token, continue_by_email, last_message_at, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7) RETURNING id`,
     // Lower-case hex: mail servers may change the case of an address's local part.
-    [newId('cnv'), opening.customerId, opening.channel, opening.subject, randomBytes(8).toString('hex'), opening.at],
+    [newId('cnv'), opening.customerId, opening.channel, opening.subject, randomBytes(8).toString('hex'), wish !== undefined, opening.at],
   );
   return getConversation(tx, row!.id);
 }

@@ -88,10 +88,13 @@ function verifies(claim: IdentityClaim, secret: string | undefined): boolean {
   return true;
 }
 
-/** Marks the customer's active chat to be answered by email too; false when they have none. */
+/**
+ * Marks the customer's active chat to be answered by email too; with no chat yet, their next one
+ * will be (openConversation takes the wish over).
+ */
 async function markChatContinuesByEmail(tx: Queryable, customerId: string): Promise<boolean> {
   const chat = await findActiveConversation(tx, customerId, 'chat');
-  if (!chat) return false;
-  await tx.query('UPDATE conversations SET continue_by_email = true WHERE id = $1', [chat.id]);
+  if (chat) await tx.query('UPDATE conversations SET continue_by_email = true WHERE id = $1', [chat.id]);
+  else await tx.query('UPDATE customers SET continue_chat_by_email = true WHERE id = $1', [customerId]);
   return true;
 }

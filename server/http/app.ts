@@ -54,6 +54,12 @@ export function createHttpApp(deps: HttpDeps, options: { publicUrl: string; trus
     ctx.set('X-Request-Id', ctx.state.requestId);
     await next();
   });
+  // Errors after the response started (a streamed download the client abandoned) reach Koa, not
+  // errorResponses; a client going away is no failure of ours.
+  app.on('error', (error: NodeJS.ErrnoException, ctx?: { state?: { requestId?: string } }) => {
+    const level = error.code === 'ERR_STREAM_PREMATURE_CLOSE' ? 'debug' : 'error';
+    deps.log[level]({ err: error, requestId: ctx?.state?.requestId }, 'response failed');
+  });
   app.use(errorResponses(deps.log));
   app.use(router.routes());
   // Sets 405/501 with an Allow header (RFC 9110 §15.5.6); errorResponses adds the JSON body.

@@ -75,11 +75,20 @@ describe('when nobody can answer live', () => {
     }
   });
 
-  it('marks nothing while the visitor has no chat yet', async () => {
+  it('keeps the wish of a visitor who left their email before writing for their first chat', async () => {
+    const agent = await connectAgent(hub.url, token);
     const { socket: visitor } = await connectVisitor(hub.url);
+    const email = `early-${randomUUID().slice(0, 8)}@example.net`;
 
-    const identified = await visitor.emitWithAck('visitor:identify', { email: `early-${randomUUID().slice(0, 8)}@example.net`, continueByEmail: true });
+    const identified = await visitor.emitWithAck('visitor:identify', { email, continueByEmail: true });
+    expect(identified).toMatchObject({ ok: true, emailLinked: true, continueByEmail: true });
+    const sent = await visitor.emitWithAck('message:send', { clientId: randomUUID(), body: 'Nobody is online, please email me' });
 
-    expect(identified).toMatchObject({ ok: true, emailLinked: true, continueByEmail: false });
+    const reply = await agent.emitWithAck('message:send', { conversationId: sent.message.conversationId, clientId: randomUUID(), body: 'Here is your answer' });
+    expect(reply.message).toMatchObject({ channel: 'chat', delivery: { status: 'queued' } });
+    const mail = await sink.next((message) => message.envelope.to.includes(email));
+    expect(mail.mail.text?.trim()).toBe('Here is your answer');
+    const [customer] = await hub.db.query('SELECT continue_chat_by_email FROM customers WHERE id = $1', [sent.message.customerId]);
+    expect(customer).toEqual({ continue_chat_by_email: false });
   });
 });
