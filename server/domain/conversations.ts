@@ -43,7 +43,8 @@ export type Conversation = {
   updatedAt: string;
 };
 
-type ConversationRow = {
+/** A conversations row as node-postgres and PGlite return it. */
+export type ConversationRow = {
   id: string;
   customer_id: string;
   customer_name: string | null;

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database';
 import type { DomainContext, HubEvent } from './context';
-import { type Conversation, getConversation } from './conversations';
+import { type Conversation, type ConversationRow, getConversation } from './conversations';
 import { HubError } from './errors';
 import { lockCustomer } from './locks';
 import { QUEUE_ORDER, queuePositionEvents, WAITING } from './routingQueue';
@@ -25,21 +25,10 @@ export const NEGATIVE_SENTIMENT = -0.3;
 const RANK: Record<Priority, number> = { low: 0, normal: 1, high: 2, urgent: 3 };
 const higher = (a: Priority, b: Priority) => (RANK[a] >= RANK[b] ? a : b);
 
-type RoutingRow = {
-  id: string;
-  customer_id: string;
-  status: Conversation['status'];
-  priority: Priority;
-  intent: string | null;
-  language: string | null;
-  sentiment: number | null;
-  urgent: boolean;
-  team_id: string | null;
-  assignee_id: string | null;
-  assigned_by: Conversation['assignedBy'];
-  queued_at: Date | null;
-  vip: boolean;
-};
+type RoutingRow = Pick<
+  ConversationRow,
+  'id' | 'customer_id' | 'status' | 'priority' | 'intent' | 'language' | 'sentiment' | 'urgent' | 'team_id' | 'assignee_id' | 'assigned_by' | 'queued_at'
+> & { vip: boolean };
 
 const ROUTING_ROW = `
   SELECT cv.id, cv.customer_id, cv.status, cv.priority, cv.intent, cv.language, cv.sentiment, cv.urgent,

@@ -1,23 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { untilClassified } from '../../support/background';
-import { startTestHub, type TestHub } from '../../support/hub';
-import { closeAllSockets, connectVisitor, login, nextEvent } from '../../support/sockets';
+import { signedInHub } from '../../support/signedInHub';
+import { closeAllSockets, connectVisitor, nextEvent } from '../../support/sockets';
 
-let hub: TestHub;
-let token: string;
-let adminId: string;
-
-beforeAll(async () => {
-  hub = await startTestHub();
-  ({ token, agent: { id: adminId } } = await login(hub.url));
-});
+const hub = signedInHub();
 afterEach(closeAllSockets);
-afterAll(() => hub.stop());
 
-const get = (path: string) => request(hub.handler).get(path).set('authorization', `Bearer ${token}`);
+const get = (path: string) => request(hub.handler).get(path).set('authorization', `Bearer ${hub.token}`);
 const reply = (conversationId: string, body: object) =>
-  request(hub.handler).post(`/api/conversations/${conversationId}/messages`).set('authorization', `Bearer ${token}`).send(body);
+  request(hub.handler).post(`/api/conversations/${conversationId}/messages`).set('authorization', `Bearer ${hub.token}`).send(body);
 const errorBody = (code: string) => ({ error: { code, message: expect.any(String) } });
 const cursorOf = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
 
@@ -72,7 +64,7 @@ describe('GET /api/conversations/:id/messages', () => {
     expect(response.body.items.map((m: { body: string }) => m.body)).toEqual(said.map((s) => s.body));
     expect(response.body.items.map((m: { author: { kind: string } }) => m.author.kind)).toEqual(said.map((s) => s.by));
     expect(response.body.items.map((m: { id: string }) => m.id)).toEqual(ids);
-    expect(response.body.items[1]).toMatchObject({ conversationId, direction: 'outbound', author: { kind: 'agent', id: adminId } });
+    expect(response.body.items[1]).toMatchObject({ conversationId, direction: 'outbound', author: { kind: 'agent', id: hub.agentId } });
   });
 
   it('walks every message exactly once, in order, with limit=2', async () => {
@@ -144,7 +136,7 @@ describe('POST /api/conversations/:id/messages', () => {
       customerId,
       channel: 'chat',
       direction: 'outbound',
-      author: { kind: 'agent', id: adminId, name: 'Administrator' },
+      author: { kind: 'agent', id: hub.agentId, name: 'Administrator' },
       body: 'Yes, we do!',
       clientId,
     });
@@ -296,7 +288,7 @@ describe('POST /api/conversations/:id/messages', () => {
 
     const response = await request(hub.handler)
       .post(`/api/conversations/${conversationId}/messages`)
-      .set('authorization', `Bearer ${token}`)
+      .set('authorization', `Bearer ${hub.token}`)
       .set('content-type', 'text/plain')
       .send('Hi there');
 

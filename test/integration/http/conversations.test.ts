@@ -3,21 +3,13 @@ import request from 'supertest';
 import { createAgent } from '../../../server/domain/agents';
 import { issueAgentToken } from '../../../server/domain/agentTokens';
 import { untilClassified } from '../../support/background';
-import { startTestHub, type TestHub } from '../../support/hub';
+import { signedInHub } from '../../support/signedInHub';
 import { closeAllSockets, connectVisitor, login } from '../../support/sockets';
 
-let hub: TestHub;
-let token: string;
-let adminId: string;
-
-beforeAll(async () => {
-  hub = await startTestHub();
-  ({ token, agent: { id: adminId } } = await login(hub.url));
-});
+const hub = signedInHub();
 afterEach(closeAllSockets);
-afterAll(() => hub.stop());
 
-const get = (path: string, as = token) => request(hub.handler).get(path).set('authorization', `Bearer ${as}`);
+const get = (path: string, as = hub.token) => request(hub.handler).get(path).set('authorization', `Bearer ${as}`);
 const errorBody = (code: string) => ({ error: { code, message: expect.any(String) } });
 const cursorOf = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
 
@@ -57,13 +49,13 @@ describe('signing in to read conversations', () => {
     ['"Bearer" without a token', () => 'Bearer'],
     ['another scheme', () => `Basic ${Buffer.from('admin:password').toString('base64')}`],
     ['a garbage token', () => 'Bearer not.a.token'],
-    ['a token signed with another key', () => `Bearer ${issueAgentToken(foreignSecret, adminId)}`],
+    ['a token signed with another key', () => `Bearer ${issueAgentToken(foreignSecret, hub.agentId)}`],
     ['a token whose claims were changed after signing', () => {
-      const [header, , signature] = token.split('.');
+      const [header, , signature] = hub.token.split('.');
       const claims = Buffer.from(JSON.stringify({ sub: 'agt_someone_else', exp: 4_102_444_800 })).toString('base64url');
       return `Bearer ${header}.${claims}.${signature}`;
     }],
-    ['an expired token', () => `Bearer ${issueAgentToken(hub.config.secretKey, adminId, new Date(Date.now() - 13 * 3600 * 1000))}`],
+    ['an expired token', () => `Bearer ${issueAgentToken(hub.config.secretKey, hub.agentId, new Date(Date.now() - 13 * 3600 * 1000))}`],
     ['a token for an agent that does not exist', () => `Bearer ${issueAgentToken(hub.config.secretKey, 'agt_deleted')}`],
   ])('answers 401 with a JSON error and WWW-Authenticate: Bearer to %s', async (_case, authorization) => {
     const pending = request(hub.handler).get('/api/conversations');
@@ -170,7 +162,7 @@ describe('GET /api/conversations', () => {
       const password = 'sams-own-password';
       const agent = await createAgent(hub.db, { email: 'sam@example.com', name: 'Sam', password });
       sam = { id: agent.id, email: agent.email, password };
-      await hub.db.query('UPDATE conversations SET assignee_id = $1 WHERE id = $2', [adminId, opened[2]]);
+      await hub.db.query('UPDATE conversations SET assignee_id = $1 WHERE id = $2', [hub.agentId, opened[2]]);
       await hub.db.query('UPDATE conversations SET assignee_id = $1 WHERE id = $2', [sam.id, opened[4]]);
     });
 
@@ -183,7 +175,7 @@ describe('GET /api/conversations', () => {
 
     it("lists another agent's conversations for assignee=<that agent's id>", async () => {
       expect(await inboxIds(`?assignee=${sam.id}`)).toEqual([opened[4]]);
-      expect(await inboxIds(`?assignee=${adminId}`)).toEqual([opened[2]]);
+      expect(await inboxIds(`?assignee=${hub.agentId}`)).toEqual([opened[2]]);
       expect(await inboxIds('?assignee=agt_nobody')).toEqual([]);
     });
 
@@ -223,7 +215,7 @@ describe('GET /api/conversations', () => {
 
       const reply = await request(hub.handler)
         .post(`/api/conversations/${oldest}/messages`)
-        .set('authorization', `Bearer ${token}`)
+        .set('authorization', `Bearer ${hub.token}`)
         .send({ clientId: randomUUID(), body: 'Sorry for the wait' });
       expect(reply.status).toBe(201);
 
@@ -249,7 +241,7 @@ describe('GET /api/conversations/:id', () => {
     expect(response.body).toEqual(errorBody('conversation_not_found'));
   });
 
-  it('answers 401 without a token, even for a conversation that exists', async () => {
+  it('answers 401 without a hub.token, even for a conversation that exists', async () => {
     const id = await visitorOpensConversation('Private matter');
     const response = await request(hub.handler).get(`/api/conversations/${id}`);
     expect(response.status).toBe(401);

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useStoreState, useT, useWidget } from '../context';
+import { useFormSubmit } from './useFormSubmit';
 
 /** Nobody is online: say so, and take an email so support's reply goes out by email. */
 export function OfflineNotice() {
@@ -7,22 +8,10 @@ export function OfflineNotice() {
   const { emailFor, visitorEmail } = useStoreState();
   const t = useT();
   const [email, setEmail] = useState(visitorEmail ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function submit(event: Event): Promise<void> {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await connection.identify({ email: email.trim(), continueByEmail: true });
-      store.update({ emailFor: email.trim() });
-    } catch (failure) {
-      setError(t('error', { message: (failure as Error).message }));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { submit, busy, error } = useFormSubmit(async () => {
+    await connection.identify({ email: email.trim(), continueByEmail: true });
+    store.update({ emailFor: email.trim() });
+  });
 
   return (
     <div class="card notice" data-testid="offline-notice">

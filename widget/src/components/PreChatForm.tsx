@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { useStoreState, useT, useWidget } from '../context';
 import { KEYS, write } from '../storage';
 import type { FieldMode } from '../types';
+import { useFormSubmit } from './useFormSubmit';
 
 /** The fields the hub's settings ask for before the first message (name and/or email). */
 export function PreChatForm() {
@@ -11,25 +12,13 @@ export function PreChatForm() {
   const t = useT();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function submit(event: Event): Promise<void> {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      if (name.trim() || email.trim()) {
-        await connection.identify({ ...(name.trim() ? { name: name.trim() } : {}), ...(email.trim() ? { email: email.trim() } : {}) });
-      }
-      write(KEYS.preChatDone, '1');
-      store.update({ preChatDone: true, visitorEmail: email.trim() || null });
-    } catch (failure) {
-      setError(t('error', { message: (failure as Error).message }));
-    } finally {
-      setBusy(false);
+  const { submit, busy, error } = useFormSubmit(async () => {
+    if (name.trim() || email.trim()) {
+      await connection.identify({ ...(name.trim() ? { name: name.trim() } : {}), ...(email.trim() ? { email: email.trim() } : {}) });
     }
-  }
+    write(KEYS.preChatDone, '1');
+    store.update({ preChatDone: true, visitorEmail: email.trim() || null });
+  });
 
   const field = (mode: FieldMode, label: string, input: (required: boolean) => JSX.Element) =>
     mode !== 'off' && (
