@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Queryable } from '../db/database';
+import { conversationResolved } from './automationTriggers';
 import type { DomainContext, HubEvent } from './context';
 import { type Conversation, conversationStatuses, getConversation } from './conversations';
 import { HubError } from './errors';
@@ -19,9 +20,20 @@ export const conversationChangeSchema = z
       .max(100)
       .optional()
       .describe("Transfer to this team: unless assigneeId is also given, it waits in the team's queue for a free agent"),
+    tags: z
+      .array(z.string().trim().min(1).max(50))
+      .max(20)
+      .transform((tags) => [...new Set(tags)])
+      .optional()
+      .describe('Replaces the tags (each trimmed, 1-50 characters, at most 20)'),
+    snoozedUntil: z.iso
+      .datetime({ offset: true })
+      .nullable()
+      .optional()
+      .describe('A future time: pending (snoozed) until then, when it opens again, or sooner when the customer writes; null ends the snooze'),
   })
   .strict()
-  .refine((change) => Object.keys(change).length > 0, 'give a status, assigneeId, priority or teamId');
+  .refine((change) => Object.keys(change).length > 0, 'give a status, assigneeId, priority, teamId, tags or snoozedUntil');
 export type ConversationChange = z.infer<typeof conversationChangeSchema>;
 
 const isFinished = (status: Conversation['status']) => status === 'resolved' || status === 'closed';
@@ -40,9 +52,25 @@ async function mustExist(tx: Queryable, table: 'agents' | 'teams', id: string, f
   if (!row) throw new HubError('validation_failed', `${field}: no ${table === 'agents' ? 'agent' : 'team'} ${id}`);
 }
 
+/**
+ * The status and snooze the change leaves: snoozing makes it pending until then; ending a snooze
+ * by hand opens it; any other status ends the snooze.
+ */
+function planSnooze(before: Conversation, change: ConversationChange, at: Date): { status: Conversation['status']; snoozedUntil: Date | null } {
+  if (change.snoozedUntil) {
+    const until = new Date(change.snoozedUntil);
+    if (until <= at) throw new HubError('validation_failed', 'snoozedUntil: give a time in the future');
+    if (change.status && change.status !== 'pending') throw new HubError('validation_failed', 'snoozedUntil: a snoozed conversation is pending');
+    return { status: 'pending', snoozedUntil: until };
+  }
+  if (change.snoozedUntil === null) return { status: change.status ?? (before.snoozedUntil ? 'open' : before.status), snoozedUntil: null };
+  const status = change.status ?? before.status;
+  return { status, snoozedUntil: status === 'pending' && before.snoozedUntil ? new Date(before.snoozedUntil) : null };
+}
+
 /** Where the change leaves assignment and queue: what the agent said always wins over routing. */
 function plan(before: Conversation, change: ConversationChange, at: Date) {
-  const status = change.status ?? before.status;
+  const { status, snoozedUntil } = planSnooze(before, change, at);
   const teamId = change.teamId ?? before.teamId;
   const transferred = teamId !== before.teamId;
   const assigneeId = change.assigneeId !== undefined ? change.assigneeId : transferred ? null : before.assigneeId;
@@ -50,6 +78,8 @@ function plan(before: Conversation, change: ConversationChange, at: Date) {
   const waits = !isFinished(status) && assigneeId === null && teamId !== null;
   return {
     status,
+    snoozedUntil,
+    tags: change.tags ?? before.tags,
     teamId,
     transferred,
     assigneeId,
@@ -63,7 +93,7 @@ function plan(before: Conversation, change: ConversationChange, at: Date) {
 }
 
 /**
- * An agent assigns, transfers, resolves, reopens or reprioritises a conversation; each change
+ * An agent assigns, transfers, resolves, reopens, reprioritises, tags or snoozes a conversation; each change
  * that matters to the customer's story (assigned, resolved, reopened) is written to their
  * timeline. Routing never overrides what an agent decided; an agent who freed up, or a team whose
  * queue changed, is served at once.
@@ -82,9 +112,10 @@ export async function changeConversation(
       `UPDATE conversations
           SET status = $2, assignee_id = $3, priority = $4, updated_at = $5, team_id = $6, assigned_by = $7, queued_at = $8,
               assigned_at = CASE WHEN $9::boolean THEN (CASE WHEN $3::text IS NULL THEN NULL ELSE $5::timestamptz END) ELSE assigned_at END,
-              resolved_at = CASE WHEN $2 IN ('resolved', 'closed') THEN COALESCE(resolved_at, $5) ELSE NULL END
+              resolved_at = CASE WHEN $2 IN ('resolved', 'closed') THEN COALESCE(resolved_at, $5) ELSE NULL END,
+              tags = $10, snoozed_until = $11
         WHERE id = $1`,
-      [before.id, next.status, next.assigneeId, next.priority, at, next.teamId, next.assignedBy, next.queuedAt, next.reassigned],
+      [before.id, next.status, next.assigneeId, next.priority, at, next.teamId, next.assignedBy, next.queuedAt, next.reassigned, next.tags, next.snoozedUntil],
     );
     const record = (kind: string, data: Record<string, unknown>) =>
       appendTimelineEvent(tx, { customerId: before.customerId, at, kind, reference: before.id, data: { conversationId: before.id, by: change.agentId, ...data } });
@@ -96,13 +127,15 @@ export async function changeConversation(
   const events: HubEvent[] = [{ type: 'conversation:updated', conversation: after }];
   if (next.reassigned && after.assigneeId) events.push({ type: 'conversation:assigned', conversation: after, agentId: after.assigneeId });
   ctx.publish(events);
+  if (next.snoozedUntil && after.snoozedUntil !== before.snoozedUntil) await ctx.queues.wakeSnoozed(after.id, next.snoozedUntil);
   await serveQueues(ctx, before, after);
   if (after.priority !== before.priority) await refreshSla(ctx, after.id);
+  if (!isFinished(before.status) && isFinished(after.status)) await conversationResolved(ctx, after);
   return after;
 }
 
 /** An agent who let go of a conversation may take a waiting one; a queue that changed is served. */
-async function serveQueues(ctx: DomainContext, before: Conversation, after: Conversation): Promise<void> {
+export async function serveQueues(ctx: DomainContext, before: Conversation, after: Conversation): Promise<void> {
   const teams = new Set<string>();
   const held = (conversation: Conversation) => (isFinished(conversation.status) ? null : conversation.assigneeId);
   const freed = held(before);
@@ -112,4 +145,22 @@ async function serveQueues(ctx: DomainContext, before: Conversation, after: Conv
   if (queueChanged && before.queuedAt && before.teamId) teams.add(before.teamId);
   if (queueChanged && after.queuedAt && after.teamId) teams.add(after.teamId);
   for (const teamId of teams) await ctx.queues.drainTeamQueue(teamId);
+}
+
+/**
+ * A snooze's time came (its delayed job): the conversation opens again and the consoles are told.
+ * `stale` when it is no longer snoozed until then (ended early, or snoozed again to another time).
+ */
+export async function wakeSnoozed(ctx: DomainContext, conversationId: string, until: Date): Promise<'woken' | 'stale' | 'not_due'> {
+  const at = ctx.now();
+  const woken = await ctx.db.transaction(async (tx) => {
+    const before = await lockedConversation(tx, conversationId);
+    if (before.snoozedUntil !== until.toISOString()) return 'stale';
+    if (at < until) return 'not_due';
+    await tx.query("UPDATE conversations SET snoozed_until = NULL, status = 'open', updated_at = $2 WHERE id = $1", [conversationId, at]);
+    return getConversation(tx, conversationId);
+  });
+  if (typeof woken === 'string') return woken;
+  ctx.publish([{ type: 'conversation:updated', conversation: woken }]);
+  return 'woken';
 }

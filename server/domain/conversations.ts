@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../db/database';
-import { decodeCursor, encodeCursor, type Page } from './cursor';
 import { HubError } from './errors';
 import { newId } from './ids';
 
@@ -41,7 +40,24 @@ export type Conversation = {
   lastMessageAt: string;
   createdAt: string;
   updatedAt: string;
+  tags: string[];
+  /** Pending until then, when it opens again (or sooner, when the customer writes). */
+  snoozedUntil: string | null;
+  /** Set on a duplicate merged into that conversation (it is closed). */
+  mergedIntoId: string | null;
+  /** The customer's messages after the agents' read mark (all of them while nothing is read). */
+  unreadCount: number;
+  lastMessage: LastMessage | null;
+  /** The oldest customer message no agent has answered yet; null when an agent spoke last. */
+  waitingSince: string | null;
+  /** The last message the customer has seen (chat read receipts), so a console can show "Seen". */
+  customerReadUpto: string | null;
+  /** The last message an agent has seen. */
+  agentReadUpto: string | null;
 };
+
+/** The inbox preview of the latest message. */
+export type LastMessage = { body: string; direction: 'inbound' | 'outbound'; authorKind: 'customer' | 'agent' | 'system'; createdAt: string };
 
 /** A conversations row as node-postgres and PGlite return it. */
 export type ConversationRow = {
@@ -71,14 +87,45 @@ export type ConversationRow = {
   last_message_at: Date;
   created_at: Date;
   updated_at: Date;
+  tags: string[];
+  snoozed_until: Date | null;
+  merged_into_id: string | null;
+  waiting_since: Date | null;
+  customer_read_upto: string | null;
+  agent_read_upto: string | null;
 };
 
-const SELECT_CONVERSATION = `
-  SELECT cv.*, cu.name AS customer_name FROM conversations cv JOIN customers cu ON cu.id = cv.customer_id`;
+/** What a conversation shows beyond its own row: derived from its messages when read. */
+export type ShownRow = ConversationRow & {
+  unread_count: number;
+  last_body: string | null;
+  last_direction: LastMessage['direction'] | null;
+  last_author_kind: LastMessage['authorKind'] | null;
+  last_created_at: Date | null;
+};
+
+/**
+ * Conversations from `source` (the table, or a page of it selected first, so the per-row
+ * lookups below run for that page only) with their customer's name, unread count and latest message.
+ */
+export const selectShown = (source = 'conversations') => `
+  SELECT cv.*, cu.name AS customer_name,
+         (SELECT count(*) FROM messages m
+           WHERE m.conversation_id = cv.id AND m.direction = 'inbound'
+             AND m.seq > COALESCE((SELECT r.seq FROM messages r WHERE r.id = cv.agent_read_upto), 0)) AS unread_count,
+         lm.body AS last_body, lm.direction AS last_direction, lm.author_kind AS last_author_kind, lm.created_at AS last_created_at
+    FROM ${source} cv
+    JOIN customers cu ON cu.id = cv.customer_id
+    LEFT JOIN LATERAL (
+      SELECT left(m.body, 200) AS body, m.direction, m.author_kind, m.created_at FROM messages m
+       WHERE m.conversation_id = cv.id ORDER BY m.seq DESC LIMIT 1
+    ) lm ON true`;
+
+const SELECT_CONVERSATION = selectShown();
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
-const toConversation = (row: ConversationRow): Conversation => ({
+export const toConversation = (row: ShownRow): Conversation => ({
   id: row.id,
   customerId: row.customer_id,
   customerName: row.customer_name,
@@ -105,10 +152,21 @@ const toConversation = (row: ConversationRow): Conversation => ({
   lastMessageAt: row.last_message_at.toISOString(),
   createdAt: row.created_at.toISOString(),
   updatedAt: row.updated_at.toISOString(),
+  tags: row.tags,
+  snoozedUntil: iso(row.snoozed_until),
+  mergedIntoId: row.merged_into_id,
+  unreadCount: row.unread_count,
+  lastMessage:
+    row.last_body !== null && row.last_direction && row.last_author_kind && row.last_created_at
+      ? { body: row.last_body, direction: row.last_direction, authorKind: row.last_author_kind, createdAt: row.last_created_at.toISOString() }
+      : null,
+  waitingSince: iso(row.waiting_since),
+  customerReadUpto: row.customer_read_upto,
+  agentReadUpto: row.agent_read_upto,
 });
 
 export async function getConversation(db: Queryable, conversationId: string): Promise<Conversation> {
-  const [row] = await db.query<ConversationRow>(`${SELECT_CONVERSATION} WHERE cv.id = $1`, [conversationId]);
+  const [row] = await db.query<ShownRow>(`${SELECT_CONVERSATION} WHERE cv.id = $1`, [conversationId]);
   if (!row) throw new HubError('conversation_not_found', `No conversation ${conversationId}`);
   return toConversation(row);
 }
@@ -119,7 +177,7 @@ export async function findActiveConversation(
   customerId: string,
   channel: Channel,
 ): Promise<Conversation | undefined> {
-  const [row] = await tx.query<ConversationRow>(
+  const [row] = await tx.query<ShownRow>(
     `${SELECT_CONVERSATION}
       WHERE cv.customer_id = $1 AND cv.channel = $2 AND cv.status IN ('open', 'pending')
       ORDER BY cv.last_message_at DESC LIMIT 1`,
@@ -141,8 +199,9 @@ export async function openConversation(
         )
       : [];
   const [row] = await tx.query<{ id: string }>(
-    `INSERT INTO conversations (id, customer_id, channel, subject, reply_token, continue_by_email, last_message_at, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7) RETURNING id`,
+    // Opened by the customer's first message, which waits for an answer from then on.
+    `INSERT INTO conversations (id, customer_id, channel, subject, reply_token, continue_by_email, last_message_at, created_at, updated_at, waiting_since)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7, $7) RETURNING id`,
     // Lower-case hex: mail servers may change the case of an address's local part.
     [newId('cnv'), opening.customerId, opening.channel, opening.subject, randomBytes(8).toString('hex'), wish !== undefined, opening.at],
   );
@@ -151,7 +210,8 @@ export async function openConversation(
 
 /**
  * Records a new message in the conversation: it moves up the inbox, a customer message reopens
- * it, and an agent's first message is its first response (a system message is none).
+ * it (ending a snooze) and starts the wait for an answer, and an agent's message ends that wait;
+ * the agent's first message is its first response (a system message is none of these).
  */
 export async function touchConversation(
   tx: Queryable,
@@ -164,51 +224,24 @@ export async function touchConversation(
             updated_at = $2,
             status = CASE WHEN $3 = 'customer' AND status IN ('pending', 'resolved') THEN 'open' ELSE status END,
             resolved_at = CASE WHEN $3 = 'customer' AND status = 'resolved' THEN NULL ELSE resolved_at END,
-            first_response_at = CASE WHEN $3 = 'agent' THEN COALESCE(first_response_at, $2) ELSE first_response_at END
+            first_response_at = CASE WHEN $3 = 'agent' THEN COALESCE(first_response_at, $2) ELSE first_response_at END,
+            snoozed_until = CASE WHEN $3 = 'customer' THEN NULL ELSE snoozed_until END,
+            waiting_since = CASE $3 WHEN 'customer' THEN COALESCE(waiting_since, $2) WHEN 'agent' THEN NULL ELSE waiting_since END
       WHERE id = $1`,
     [conversationId, change.at, change.by],
   );
   return getConversation(tx, conversationId);
 }
 
-export type ConversationFilter = {
-  status?: ConversationStatus;
-  /** An agent id, or null for conversations no one is assigned to. */
-  assigneeId?: string | null;
-};
-
-/** The inbox: most recently active first. */
-export async function listConversations(
-  db: Queryable,
-  filter: ConversationFilter,
-  page: { cursor?: string; limit: number },
-): Promise<Page<Conversation>> {
-  const conditions: string[] = [];
-  const params: unknown[] = [];
-  if (filter.status) {
-    params.push(filter.status);
-    conditions.push(`cv.status = $${params.length}`);
-  }
-  if (filter.assigneeId === null) conditions.push('cv.assignee_id IS NULL');
-  else if (filter.assigneeId !== undefined) {
-    params.push(filter.assigneeId);
-    conditions.push(`cv.assignee_id = $${params.length}`);
-  }
-  if (page.cursor) {
-    const [lastMessageAt, id] = decodeCursor(page.cursor, ['timestamp', 'string']);
-    params.push(lastMessageAt, id);
-    conditions.push(`(cv.last_message_at, cv.id) < ($${params.length - 1}::timestamptz, $${params.length})`);
-  }
-  params.push(page.limit + 1);
-  const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
-  const rows = await db.query<ConversationRow>(
-    `${SELECT_CONVERSATION} ${where} ORDER BY cv.last_message_at DESC, cv.id DESC LIMIT $${params.length}`,
-    params,
+/** Sets waitingSince again from the messages themselves (after messages moved in from elsewhere). */
+export async function recomputeWaitingSince(tx: Queryable, conversationId: string): Promise<void> {
+  await tx.query(
+    `UPDATE conversations cv
+        SET waiting_since = (
+          SELECT min(m.created_at) FROM messages m
+           WHERE m.conversation_id = cv.id AND m.direction = 'inbound'
+             AND m.seq > COALESCE((SELECT max(a.seq) FROM messages a WHERE a.conversation_id = cv.id AND a.author_kind = 'agent'), 0))
+      WHERE cv.id = $1`,
+    [conversationId],
   );
-  const items = rows.slice(0, page.limit).map(toConversation);
-  const last = items[items.length - 1];
-  return {
-    items,
-    nextCursor: rows.length > page.limit && last ? encodeCursor([last.lastMessageAt, last.id]) : null,
-  };
 }

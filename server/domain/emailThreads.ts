@@ -33,9 +33,16 @@ export async function findEmailConversation(
       'SELECT id FROM conversations WHERE reply_token = $1 AND customer_id = $2',
       [hints.replyToken, customerId],
     );
-    if (byToken) return getConversation(tx, byToken.id);
+    if (byToken) return followMerges(tx, await getConversation(tx, byToken.id));
   }
   return undefined;
+}
+
+/** A merged conversation's replies continue the one it was merged into (whose messages it now holds). */
+async function followMerges(tx: Queryable, conversation: Conversation): Promise<Conversation> {
+  let current = conversation;
+  for (let hop = 0; current.mergedIntoId && hop < 10; hop++) current = await getConversation(tx, current.mergedIntoId);
+  return current;
 }
 
 /** What an outbound email needs to thread in the customer's mail program. */

@@ -17,8 +17,8 @@ export type Message = {
   body: string;
   /** The sender's own id for this message (widget client id, email Message-ID), if it gave one. */
   clientId: string | null;
-  /** Email only: what the message holds beyond its visible text. */
-  email: EmailParts | null;
+  /** Email only: what the message holds beyond its visible text, and who else it went to. */
+  email: (EmailParts & { cc: string[] }) | null;
   /** Outbound email only: whether it reached the customer's mail server. */
   delivery: { status: DeliveryStatus; error: string | null } | null;
   attachments: AttachmentInfo[];
@@ -58,6 +58,7 @@ type MessageRow = {
   text_full: string | null;
   html: string | null;
   email_message_id: string | null;
+  email_cc: string[] | null;
   automated: boolean;
   delivery_status: DeliveryStatus | null;
   delivery_error: string | null;
@@ -92,6 +93,7 @@ const toMessage = (row: MessageRow): Message => ({
           html: row.html,
           text: row.text_full,
           automated: row.automated,
+          cc: row.email_cc ?? [],
         }
       : null,
   delivery: row.delivery_status ? { status: row.delivery_status, error: row.delivery_error } : null,
@@ -117,7 +119,8 @@ export function excerpt(body: string, length = 200): string {
 
 export type NewMessage = Omit<Message, 'id' | 'createdAt' | 'email' | 'delivery' | 'attachments' | 'author'> & {
   author: Omit<Message['author'], 'avatarUrl'> & { avatarUrl?: string | null };
-  email?: EmailParts;
+  /** cc: an agent's email reply also goes to these addresses. */
+  email?: EmailParts & { cc?: string[] };
   deliveryStatus?: DeliveryStatus;
   createdAt: Date;
 };
@@ -126,8 +129,8 @@ export type NewMessage = Omit<Message, 'id' | 'createdAt' | 'email' | 'delivery'
 export async function insertMessage(tx: Queryable, message: NewMessage, id = newId('msg')): Promise<Message> {
   const [row] = await tx.query<MessageRow>(
     `INSERT INTO messages (id, conversation_id, customer_id, channel, direction, author_kind, author_id, body, external_id,
-                           created_at, subject, text_full, html, email_message_id, automated, delivery_status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING *`,
+                           created_at, subject, text_full, html, email_message_id, automated, delivery_status, email_cc)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING *`,
     [
       id,
       message.conversationId,
@@ -145,6 +148,7 @@ export async function insertMessage(tx: Queryable, message: NewMessage, id = new
       message.email?.messageId ?? null,
       message.email?.automated ?? false,
       message.deliveryStatus ?? null,
+      message.email?.cc?.length ? message.email.cc : null,
     ],
   );
   return toMessage({ ...row!, author_name: message.author.name, author_avatar_url: message.author.avatarUrl ?? null, attachments: [] });

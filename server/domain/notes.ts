@@ -6,28 +6,8 @@ import { decodeCursor, type Page, pageOf } from './cursor';
 import { lockLiveCustomer } from './customers';
 import { newId } from './ids';
 import { excerpt } from './messages';
+import { type Note, type NoteRow, toNote } from './note';
 import { appendTimelineEvent } from './timeline';
-
-/** An agent's internal note on a customer or one of their conversations; customers never see notes. */
-export type Note = {
-  id: string;
-  customerId: string;
-  conversationId: string | null;
-  agentId: string | null;
-  body: string;
-  createdAt: string;
-};
-
-type NoteRow = { id: string; customer_id: string; conversation_id: string | null; agent_id: string | null; body: string; created_at: Date };
-
-const toNote = (row: NoteRow): Note => ({
-  id: row.id,
-  customerId: row.customer_id,
-  conversationId: row.conversation_id,
-  agentId: row.agent_id,
-  body: row.body,
-  createdAt: row.created_at.toISOString(),
-});
 
 export const noteRequest = z.object({ body: z.string().trim().min(1, 'a note needs some text').max(10_000) });
 
@@ -46,6 +26,7 @@ export async function addNote(
       [newId('note'), customerId, conversation?.id ?? null, note.agentId, note.body, at],
     );
     const created = toNote(row!);
+    ctx.publish([{ type: 'note:new', note: created }]);
     await appendTimelineEvent(tx, {
       customerId,
       at,

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Queryable } from '../db/database';
 import { getAgentCard } from './agentCard';
 import type { DomainContext, HubEvent } from './context';
@@ -7,7 +8,24 @@ import { lockCustomer } from './locks';
 import { excerpt, findMessageByClientId, insertMessage, type Message, normalizeBody } from './messages';
 import { appendTimelineEvent } from './timeline';
 
-export type AgentReply = { agentId: string; conversationId: string; clientId?: string; body: string };
+/** What an agent may set on a reply that goes by email (ignored on other channels). */
+export const replyEmailSchema = z
+  .object({
+    subject: z
+      .string()
+      .trim()
+      .min(1)
+      .max(250)
+      .regex(/^[^\r\n]*$/, 'a subject is one line')
+      .optional()
+      .describe('Replaces the "Re: …" subject'),
+    cc: z.array(z.email().max(320)).max(10).optional().describe('Also sent to these addresses (Cc header)'),
+  })
+  .strict()
+  .describe('Used only when the reply goes by email');
+export type ReplyEmail = z.infer<typeof replyEmailSchema>;
+
+export type AgentReply = { agentId: string; conversationId: string; clientId?: string; body: string; email?: ReplyEmail };
 
 export type ReplyResult = { message: Message; conversation: Conversation; duplicate: boolean };
 
@@ -16,10 +34,14 @@ type Author = { kind: 'agent' | 'system'; id: string | null; name: string | null
 /** An agent answers a conversation; the customer gets it on the conversation's channel. */
 export async function replyAsAgent(ctx: DomainContext, reply: AgentReply): Promise<ReplyResult> {
   const body = normalizeBody(reply.body, ctx.settings.messageMaxLength);
-  return storeReply(ctx, reply.conversationId, body, reply.clientId, async (tx) => {
-    const agent = await getAgentCard(tx, reply.agentId);
-    return { kind: 'agent', id: agent.id, name: agent.name, avatarUrl: agent.avatarUrl };
-  });
+  return storeReply(
+    ctx,
+    { conversationId: reply.conversationId, body, clientId: reply.clientId, email: reply.email },
+    async (tx) => {
+      const agent = await getAgentCard(tx, reply.agentId);
+      return { kind: 'agent', id: agent.id, name: agent.name, avatarUrl: agent.avatarUrl };
+    },
+  );
 }
 
 /**
@@ -31,14 +53,12 @@ export async function replyAsSystem(
   reply: { conversationId: string; clientId: string; body: string },
 ): Promise<ReplyResult> {
   const body = normalizeBody(reply.body, ctx.settings.messageMaxLength);
-  return storeReply(ctx, reply.conversationId, body, reply.clientId, async () => ({ kind: 'system', id: null, name: null }));
+  return storeReply(ctx, { conversationId: reply.conversationId, body, clientId: reply.clientId }, async () => ({ kind: 'system', id: null, name: null }));
 }
 
 async function storeReply(
   ctx: DomainContext,
-  conversationId: string,
-  body: string,
-  clientId: string | undefined,
+  { conversationId, body, clientId, email }: { conversationId: string; body: string; clientId: string | undefined; email?: ReplyEmail },
   authorFor: (tx: Queryable) => Promise<Author>,
 ): Promise<ReplyResult> {
   const at = ctx.now();
@@ -65,7 +85,14 @@ async function storeReply(
       body,
       clientId: clientId ?? null,
       email: viaEmail
-        ? { subject: replySubject(target.subject), messageId: null, html: null, text: null, automated: author.kind === 'system' }
+        ? {
+            subject: email?.subject ?? replySubject(target.subject),
+            cc: [...new Set(email?.cc ?? [])],
+            messageId: null,
+            html: null,
+            text: null,
+            automated: author.kind === 'system',
+          }
         : undefined,
       deliveryStatus: viaEmail ? 'queued' : undefined,
       createdAt: at,

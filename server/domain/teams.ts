@@ -79,6 +79,14 @@ export async function teamsOfAgent(db: Queryable, agentId: string): Promise<stri
   return rows.map((row) => row.team_id);
 }
 
+/** The teams an agent belongs to, with their role in each, by team name. */
+export async function membershipsOf(db: Queryable, agentId: string): Promise<{ id: string; name: string; role: TeamRole }[]> {
+  return db.query<{ id: string; name: string; role: TeamRole }>(
+    'SELECT t.id, t.name, m.role FROM team_members m JOIN teams t ON t.id = m.team_id WHERE m.agent_id = $1 ORDER BY t.name, t.id',
+    [agentId],
+  );
+}
+
 const UNIQUE_VIOLATION = '23505';
 
 /** Names are unique regardless of case, and one team at most is the default (the indexes say so). */

@@ -52,6 +52,7 @@ export const timelineKinds = [
   'conversation.resolved',
   'conversation.reopened',
   'conversation.intent_corrected',
+  'conversation.merged',
   'sla.warning',
   'sla.breached',
   'message.received',

@@ -57,12 +57,12 @@ export function agentPresence(namespace: Namespace, deps: RealtimeDeps) {
         'disconnect',
       );
     },
-    /** `agent:status`: back to available serves their teams' queues at once. */
+    /** `agent:status`: back to available (from away or offline) serves their teams' queues at once. */
     setStatus: async (agentId: string, payload: unknown): Promise<AgentStatus> => {
       const { status } = parseInput(statusSchema, payload);
       const { online, previous } = await presence.setStatus(agentId, status);
       announce(agentId, { online, status });
-      if (online && status === 'available' && previous === 'away') await serveTeams(agentId);
+      if (online && status === 'available' && previous !== 'available') await serveTeams(agentId);
       return status;
     },
     close: async () => {

@@ -12,7 +12,8 @@ import type { Redis } from 'ioredis';
  * two tabs closing at once make one "went offline", never two or none.
  */
 
-export const agentStatuses = ['available', 'away'] as const;
+/** away: busy for now; offline: signed in but shown offline to teammates. Neither is given conversations. */
+export const agentStatuses = ['available', 'away', 'offline'] as const;
 export type AgentStatus = (typeof agentStatuses)[number];
 export type AgentPresence = { online: boolean; status: AgentStatus };
 

@@ -42,6 +42,9 @@ export function createPublisher(io: RoomEmitter): (events: HubEvent[]) => void {
         case 'message:updated':
           agents.to(AGENTS_ROOM).emit('message:updated', event.message);
           break;
+        case 'note:new':
+          agents.to(AGENTS_ROOM).emit('note:new', event.note);
+          break;
         case 'conversation:assigned':
           agents.to(agentRoom(event.agentId)).emit('conversation:assigned', event.conversation);
           break;
@@ -52,6 +55,12 @@ export function createPublisher(io: RoomEmitter): (events: HubEvent[]) => void {
           break;
         case 'queue:position':
           widget.to(customerRoom(event.customerId)).emit('queue:position', { conversationId: event.conversationId, position: event.position });
+          break;
+        case 'campaign:stats':
+          agents.to(AGENTS_ROOM).emit('campaign:stats', { campaignId: event.campaignId, stats: event.stats });
+          break;
+        case 'campaign:updated':
+          agents.to(AGENTS_ROOM).emit('campaign:updated', event.campaign);
           break;
         case 'customer:merged':
           agents.to(AGENTS_ROOM).emit('customer:merged', { mergeId: event.mergeId, sourceId: event.sourceId, targetId: event.targetId });

@@ -10,6 +10,7 @@ export type OutgoingEmail = {
   messageId: string;
   from: { name: string; address: string };
   to: { name: string; address: string };
+  cc: string[];
   replyTo: string | undefined;
   subject: string;
   text: string;
@@ -26,6 +27,8 @@ export function composeReply(message: Message, context: ReplyContext & { custome
     messageId: `<${message.id}@${splitAddress(supportAddress).domain}>`,
     from: { name: email.fromName, address: supportAddress },
     to: { name: context.customerName ?? '', address: context.customerEmail },
+    // The Cc the agent gave, stored on the message with the subject they chose (or "Re: …").
+    cc: message.email?.cc ?? [],
     replyTo: context.replyToken ? replyAddress(supportAddress, context.replyToken) : undefined,
     subject: message.email?.subject ?? 'Re: your message',
     text: message.body,
@@ -66,6 +69,7 @@ function toNodemailer(mail: OutgoingEmail): SendMailOptions {
     messageId: mail.messageId,
     from: mail.from,
     to: mail.to,
+    cc: mail.cc.length > 0 ? mail.cc : undefined,
     replyTo: mail.replyTo,
     subject: mail.subject,
     text: mail.text,

@@ -31,7 +31,7 @@ export const teamsApi: ApiSection = {
       load: { type: 'integer', description: 'Open and pending conversations assigned to them now' },
       teamIds: { type: 'array', items: { type: 'string' } },
       online: { type: 'boolean', description: 'At least one console connected' },
-      status: { enum: [...agentStatuses], description: 'away: online but not taking conversations' },
+      status: { enum: [...agentStatuses], description: 'away: online but not taking conversations; offline: online but shown offline, never routed to' },
     }),
   },
   paths: {

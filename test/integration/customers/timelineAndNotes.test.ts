@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { signedInHub } from '../../support/signedInHub';
-import { closeAllSockets, connectVisitor } from '../../support/sockets';
+import { closeAllSockets, connectAgent, connectVisitor, nextEvent } from '../../support/sockets';
 
 const hub = signedInHub();
 afterEach(closeAllSockets);
@@ -115,6 +115,16 @@ describe('notes', () => {
 
     expect(since.messages.map((message: { body: string }) => message.body)).toEqual(['My parcel is late']);
     expect(JSON.stringify(heard)).not.toContain('warehouse');
+  });
+
+  it('reach every open console live, so colleagues see them without a reload', async () => {
+    const { conversationId } = await chatWithAgentWork();
+    const console_ = await connectAgent(hub.url, hub.token);
+    const heard = nextEvent(console_, 'note:new', (note: { conversationId: string }) => note.conversationId === conversationId);
+
+    const added = await post(`/api/conversations/${conversationId}/notes`, { body: 'Reship sent today' });
+
+    expect(await heard).toEqual(added.body);
   });
 
   it.each([

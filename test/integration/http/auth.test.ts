@@ -141,7 +141,7 @@ describe('routes and methods', () => {
   });
 
   it('answers 404 not_found to an unknown route even with a token-like header', async () => {
-    const response = await request(hub.handler).post('/api/auth/logout').set('authorization', 'Bearer whatever').send({});
+    const response = await request(hub.handler).post('/api/auth/no-such-thing').set('authorization', 'Bearer whatever').send({});
     expect(response.status).toBe(404);
     expect(response.body).toEqual(errorBody('not_found'));
   });
