@@ -1,11 +1,12 @@
-# The widget's bundle is built with the dev dependencies in a stage of its own; only
-# widget/dist/widget.js reaches the image.
-FROM node:20-bookworm-slim AS widget
+# The widget's bundle and the agent console are built with the dev dependencies in a stage of
+# their own; only their dist folders reach the image.
+FROM node:20-bookworm-slim AS browser
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY widget ./widget
-RUN npm run build:widget
+COPY admin ./admin
+RUN npm run build
 
 # The hub's image: one image, two roles (server, workers) chosen by the command.
 FROM node:20-bookworm-slim
@@ -18,7 +19,8 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY tsconfig.json ./
 COPY server ./server
 COPY workers ./workers
-COPY --from=widget /app/widget/dist ./widget/dist
+COPY --from=browser /app/widget/dist ./widget/dist
+COPY --from=browser /app/admin/dist ./admin/dist
 # The shipped intent model, and the data `npm run train` reads inside the container.
 COPY models ./models
 COPY data ./data

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { startTestHub, type TestHub } from '../support/hub';
 import { closeAllSockets, connectAgent, login, nextEvent } from '../support/sockets';
-import { ARTIFACTS, openBrowser } from './support/browser';
+import { openBrowser } from './support/browser';
 import { startHostPage } from './support/hostPage';
+import { eventually, shot } from './support/waiting';
 
 /**
  * The widget in headless Chromium on a customer's page with hostile CSS, against a real hub: a
@@ -37,8 +37,6 @@ afterAll(async () => {
   await hub.stop();
 });
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
-
 async function openWidget(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
   await page.goto(host.url);
@@ -54,18 +52,6 @@ async function send(page: Page, text: string) {
 
 /** The bodies of the messages the widget shows, in order. */
 const shown = (page: Page) => page.getByTestId('message').allInnerTexts();
-
-/** Resolves once `read()` gives `expected` (deep equality); fails with the last value read after the timeout. */
-async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T;
-  do {
-    last = await read();
-    if (JSON.stringify(last) === JSON.stringify(expected)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  } while (Date.now() < deadline);
-  expect(last).toEqual(expected);
-}
 
 /** Waits until the widget shows exactly these messages (each bubble containing its text), in this order. */
 async function expectShown(page: Page, texts: string[]) {
