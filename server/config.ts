@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { type CampaignSmtpAccount, campaignSmtpAccounts, campaignSmtpAccountsVariable } from './campaignSmtpAccounts';
 import { businessHoursVariable, DEFAULT_SLA_SETTINGS, type SlaSettings, slaPoliciesVariable, warningAtVariable } from './slaConfig';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -86,6 +87,9 @@ const environmentSchema = z.object({
   SLA_BUSINESS_HOURS: businessHoursVariable.optional(),
   SLA_WARNING_AT: warningAtVariable.default(DEFAULT_SLA_SETTINGS.warningAt),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  CAMPAIGN_SMTP_ACCOUNTS: campaignSmtpAccountsVariable.optional(),
+  CAMPAIGN_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  CAMPAIGN_SEND_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
 });
 
 export type Config = Readonly<{
@@ -124,6 +128,8 @@ export type Config = Readonly<{
     attachmentMaxBytes: number;
     attachmentsMaxCount: number;
     outboundConcurrency: number;
+    /** Where campaigns go out, by account name (`default`: SMTP_OUT_URL), with each account's limits. */
+    campaignAccounts: Readonly<Record<string, CampaignSmtpAccount>>;
   }>;
   crm: Readonly<{
     /** The secret a site signs visitor identities with (HMAC-SHA256); unset means no verification. */
@@ -147,6 +153,12 @@ export type Config = Readonly<{
     intentModelFile: string | undefined;
     /** How long an agent may be gone before their unanswered conversations go back to the queue. */
     agentOfflineGraceMs: number;
+  }>;
+  campaigns: Readonly<{
+    /** Campaign messages one worker process sends at once, per campaign. */
+    sendConcurrency: number;
+    /** How long a claim on a campaign recipient holds before another attempt may take it over (after a crash). */
+    leaseMs: number;
   }>;
   /** First-response and resolution targets per priority, and the hours they count. */
   sla: SlaSettings;
@@ -218,6 +230,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       attachmentMaxBytes: env.ATTACHMENT_MAX_BYTES,
       attachmentsMaxCount: env.ATTACHMENTS_MAX_COUNT,
       outboundConcurrency: env.EMAIL_OUT_CONCURRENCY,
+      campaignAccounts: campaignSmtpAccounts(env.CAMPAIGN_SMTP_ACCOUNTS, env.SMTP_OUT_URL),
     }),
     crm: Object.freeze({
       widgetIdentitySecret: env.WIDGET_IDENTITY_SECRET,
@@ -234,6 +247,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       intentModelFile: env.INTENT_MODEL_FILE && path.resolve(env.INTENT_MODEL_FILE),
       agentOfflineGraceMs: env.AGENT_OFFLINE_GRACE_MS,
     }),
+    campaigns: Object.freeze({ sendConcurrency: env.CAMPAIGN_SEND_CONCURRENCY, leaseMs: env.CAMPAIGN_SEND_LEASE_MS }),
     sla: Object.freeze({
       policies: Object.freeze(env.SLA_POLICIES ?? DEFAULT_SLA_SETTINGS.policies),
       businessHours: env.SLA_BUSINESS_HOURS,

@@ -100,6 +100,7 @@ export async function startHub(config: Config, log: Logger, options: { workers: 
         email: config.email,
         crm: config.crm,
         intentModels: { configuredFile: config.workers.intentModelFile, dataDir: config.dataDir },
+        dataDir: config.dataDir,
         redis: publisher,
         redisPrefix: config.redisPrefix,
         operations: { queues: queueInspector, metricsToken: config.metricsToken },

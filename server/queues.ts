@@ -1,10 +1,12 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { createAutomationQueues } from './automationQueues';
+import { createCampaignQueues } from './campaignQueues';
 import type { Config } from './config';
 import type { DomainContext, SlaCheck } from './domain/context';
 
 /** Queue names: a public contract between servers and workers of possibly different versions. */
-export const QUEUE_NAMES = { emailOut: 'email-out', rfm: 'rfm', classify: 'classify', route: 'route', sla: 'sla' } as const;
+export const QUEUE_NAMES = { emailOut: 'email-out', rfm: 'rfm', classify: 'classify', route: 'route', sla: 'sla', snooze: 'snooze' } as const;
 
 /** Job names within the route queue. */
 export const ROUTE_JOBS = { conversation: 'route-conversation', drainTeam: 'drain-team', agentOffline: 'agent-offline' } as const;
@@ -16,6 +18,7 @@ export type EmailOutJob = { messageId: string };
 export type ClassifyJob = { messageId: string };
 export type RouteJob = { conversationId: string } | { teamId: string } | { agentId: string };
 export type SlaJob = SlaCheck;
+export type SnoozeJob = { conversationId: string; until: string };
 
 /** Retried with exponential backoff (1 s, 2 s, 4 s, 8 s); jobs that fail for good stay for inspection. */
 const RETRIED = { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { count: 1000 }, removeOnFail: false } as const;
@@ -33,6 +36,8 @@ export type Queues = {
   producers: DomainContext['queues'];
   /** Registers the daily RFM recomputation (idempotent: every worker process may call it at start). */
   scheduleDailyRfm: () => Promise<void>;
+  /** Registers the daily inactivity check of automations (idempotent, like the RFM one). */
+  scheduleDailyInactivity: () => Promise<void>;
   close: () => Promise<void>;
 };
 
@@ -44,6 +49,9 @@ export function createQueues(connection: Redis, config: Pick<Config, 'redisPrefi
   const classify = new Queue<ClassifyJob>(QUEUE_NAMES.classify, { connection, prefix });
   const route = new Queue<RouteJob>(QUEUE_NAMES.route, { connection, prefix });
   const sla = new Queue<SlaJob>(QUEUE_NAMES.sla, { connection, prefix });
+  const snooze = new Queue<SnoozeJob>(QUEUE_NAMES.snooze, { connection, prefix });
+  const campaigns = createCampaignQueues(connection, prefix);
+  const { scheduleDailyInactivity, close: closeAutomations, ...automations } = createAutomationQueues(connection, prefix);
   return {
     producers: {
       emailOut: async (messageId) => {
@@ -95,7 +103,19 @@ export function createQueues(connection: Redis, config: Pick<Config, 'redisPrefi
           delay: Math.max(0, at.getTime() - Date.now()),
         });
       },
+      // One job per conversation and time: snoozing again to another time adds another job, and
+      // the one whose time is no longer the conversation's does nothing when it fires.
+      wakeSnoozed: async (conversationId, until) => {
+        await snooze.add('wake', { conversationId, until: until.toISOString() }, {
+          ...RETRIED,
+          jobId: `snooze-${conversationId}-${until.getTime()}`,
+          delay: Math.max(0, until.getTime() - Date.now()),
+        });
+      },
+      campaigns,
+      automations,
     },
+    scheduleDailyInactivity,
     scheduleDailyRfm: async () => {
       await rfm.upsertJobScheduler(
         RFM_DAILY_SCHEDULER_ID,
@@ -104,7 +124,8 @@ export function createQueues(connection: Redis, config: Pick<Config, 'redisPrefi
       );
     },
     close: async () => {
-      await Promise.all([emailOut, rfm, classify, route, sla].map((queue) => queue.close()));
+      await Promise.all([emailOut, rfm, classify, route, sla, snooze, campaigns].map((queue) => queue.close()));
+      await closeAutomations();
     },
   };
 }

@@ -10,11 +10,17 @@ import { bullPrefix, createQueues, QUEUE_NAMES } from '../server/queues';
 import { presenceReader } from '../server/realtime/presence';
 import { createPublisher } from '../server/realtime/publisher';
 import { connectRedis, type RedisTarget } from '../server/redis/connect';
+import { AUTOMATION_QUEUE } from '../server/automationQueues';
+import { CAMPAIGN_QUEUES } from '../server/campaignQueues';
+import { automationProcessor } from './automations';
+import { campaignControl, publishCampaignStats } from './campaignControl';
+import { startCampaignSenders } from './campaignSenders';
 import { classifyProcessor } from './classify/processor';
 import { sendEmailReply } from './emailOut';
 import { recomputeRfm } from './rfm';
 import { routeProcessor } from './route';
 import { checkSla } from './sla';
+import { wakeSnoozedConversation } from './snooze';
 
 export type RunningWorkers = { close: () => Promise<void> };
 
@@ -43,6 +49,10 @@ export async function startWorkers(config: Config, log: Logger, shared: { db: Da
     { queue: QUEUE_NAMES.classify, concurrency: config.workers.concurrency.classify, process: classifyProcessor({ domain, log, workers: config.workers, dataDir: config.dataDir }) },
     { queue: QUEUE_NAMES.route, concurrency: config.workers.concurrency.route, process: routeProcessor({ domain, log, presence: presenceReader(connection, config.redisPrefix) }) },
     { queue: QUEUE_NAMES.sla, concurrency: config.workers.concurrency.sla, process: checkSla({ domain, log }) },
+    { queue: QUEUE_NAMES.snooze, concurrency: 2, process: wakeSnoozedConversation({ domain, log }) },
+    { queue: CAMPAIGN_QUEUES.control, concurrency: 2, process: campaignControl({ domain, log }) },
+    { queue: CAMPAIGN_QUEUES.stats, concurrency: 4, process: publishCampaignStats({ domain }) },
+    { queue: AUTOMATION_QUEUE, concurrency: 4, process: automationProcessor({ domain, log }) },
   ];
   const workers = processors.map(({ queue, concurrency, process }) => {
     // Every job's latency and run time go to Redis for /metrics.
@@ -53,11 +63,15 @@ export async function startWorkers(config: Config, log: Logger, shared: { db: Da
     return worker;
   });
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  // Each sending campaign has a send queue of its own, opened and closed as campaigns start and stop.
+  const campaignSenders = await startCampaignSenders({ domain, log, connection, config });
   await queues.scheduleDailyRfm();
+  await queues.scheduleDailyInactivity();
   log.info({ queues: processors.map((processor) => processor.queue) }, 'workers ready');
   return {
     // Worker.close() waits for the jobs in progress to finish.
     close: async () => {
+      await campaignSenders.close();
       await Promise.all(workers.map((worker) => worker.close()));
       await queues.close();
       transport.close();

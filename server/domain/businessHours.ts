@@ -77,7 +77,11 @@ const offsetAt = (instant: number, timezone: string) => wallClock(instant - (ins
  * exists; a time skipped by a spring-forward change maps to the same distance after the change.
  */
 function localTime(date: LocalDate, minutes: number, timezone: string): number {
-  const wall = Date.UTC(date.year, date.month - 1, date.day) + minutes * MINUTE_MS;
+  return instantOfWallClock(Date.UTC(date.year, date.month - 1, date.day) + minutes * MINUTE_MS, timezone);
+}
+
+/** The instant the clock in `timezone` reads `wall` (a local reading written as if it were UTC). */
+export function instantOfWallClock(wall: number, timezone: string): number {
   return wall - offsetAt(wall - offsetAt(wall, timezone), timezone);
 }
 

@@ -1,7 +1,10 @@
 import type { Config } from '../config';
 import type { Database } from '../db/database';
+import type { Campaign } from './campaigns';
+import type { CampaignStats } from './campaignStats';
 import type { Conversation } from './conversations';
 import type { Message } from './messages';
+import type { Note } from './note';
 
 /** What happened, told to the live consoles and widgets after the transaction commits. */
 export type HubEvent =
@@ -9,6 +12,8 @@ export type HubEvent =
   | { type: 'conversation:updated'; conversation: Conversation }
   | { type: 'message:new'; message: Message }
   | { type: 'message:updated'; message: Message }
+  /** An agent added an internal note (consoles only; customers never hear of notes). */
+  | { type: 'note:new'; note: Note }
   | { type: 'customer:merged'; mergeId: string; sourceId: string; targetId: string }
   /** The router (or an agent) gave this conversation to this agent. */
   | { type: 'conversation:assigned'; conversation: Conversation; agentId: string }
@@ -17,7 +22,11 @@ export type HubEvent =
   /** Where a waiting customer's conversation stands in its team's queue (1 = next). */
   | { type: 'queue:position'; customerId: string; conversationId: string; position: number | null }
   /** One side of a chat has seen the other's messages up to upToId. */
-  | { type: 'messages:read'; receipt: ReadReceipt };
+  | { type: 'messages:read'; receipt: ReadReceipt }
+  /** A campaign's figures while it sends (at most about once a second per campaign). */
+  | { type: 'campaign:stats'; campaignId: string; stats: CampaignStats }
+  /** A campaign changed state (scheduled, sending, paused, sent, cancelled). */
+  | { type: 'campaign:updated'; campaign: Campaign };
 
 export type ReadReceipt = { customerId: string; conversationId: string; reader: 'customer' | 'agent'; upToId: string };
 
@@ -42,9 +51,49 @@ export type DomainContext = {
     agentWentOffline: (agentId: string) => Promise<void>;
     /** Check a conversation's SLA target at `at` (a warning or the breach itself). */
     checkSla: (check: SlaCheck, at: Date) => Promise<void>;
+    /** Open the snoozed conversation again at `until`, if it is still snoozed until then. */
+    wakeSnoozed: (conversationId: string, until: Date) => Promise<void>;
+    /** Campaign sending: its control step, its own send queue (rate, pause) and its live stats. */
+    campaigns: CampaignQueues;
+    /** Automated campaigns: what may enrol customers, and each enrollment's next step. */
+    automations: AutomationQueues;
   };
   now: () => Date;
   settings: DomainSettings;
+};
+
+/** The queues of campaign sending (server/campaignQueues.ts); each campaign has a send queue of its own. */
+export type CampaignQueues = {
+  /** Plans (the first time) or continues the campaign's sending at `at`, now when omitted. */
+  start: (campaignId: string, at?: Date) => Promise<void>;
+  /** One send job per recipient, its id the recipient's: asking twice queues once. */
+  enqueueSends: (campaignId: string, recipientIds: readonly string[]) => Promise<void>;
+  /** The most messages per second the campaign's send queue lets through, across every worker. */
+  setRate: (campaignId: string, perSecond: number) => Promise<void>;
+  /** A paused send queue hands no job to any worker; resuming lets the queued ones go on. */
+  pause: (campaignId: string) => Promise<void>;
+  resume: (campaignId: string) => Promise<void>;
+  /** Throws the campaign's waiting send jobs away (cancelled). */
+  stop: (campaignId: string) => Promise<void>;
+  /** Its stats changed: consoles hear them within about a second, many changes making one push. */
+  statsChanged: (campaignId: string) => Promise<void>;
+};
+
+/** Something happened that may enrol the customer in automations; `occurrence` makes it one enrollment per automation. */
+export type AutomationTrigger = {
+  type: 'customer.created' | 'conversation.resolved' | 'order.placed';
+  customerId: string;
+  /** The customer, the resolved conversation, or the order. */
+  occurrence: string;
+  conversationId?: string;
+};
+
+/** The queue of automated campaigns (server/automationQueues.ts). */
+export type AutomationQueues = {
+  /** Enrols the customer in the enabled automations of this trigger; each occurrence is enqueued once. */
+  trigger: (event: AutomationTrigger) => Promise<void>;
+  /** Runs the enrollment's step `step` at `at` (a delayed job whose id is the enrollment and step). */
+  step: (enrollmentId: string, step: number, at: Date) => Promise<void>;
 };
 
 export type SlaCheck = {

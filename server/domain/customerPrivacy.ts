@@ -39,6 +39,8 @@ const ERASE_STEPS: [name: string, sql: string][] = [
   ['formSubmissions', "UPDATE form_submissions SET fields = '{}', origin = NULL, ip = NULL, user_agent = NULL WHERE customer_id = $1"],
   ['timelineEvents', `UPDATE timeline_events SET data = '{"erased": true}' WHERE customer_id = $1 AND kind NOT LIKE 'order.%'`],
   ['mergeRecords', `UPDATE customer_merges SET source_snapshot = '{"erased": true}' WHERE target_id = $1`],
+  // The address a campaign went to; a suppression stays, so an opt-out is still honoured.
+  ['campaignRecipients', 'UPDATE campaign_recipients SET email = NULL WHERE customer_id = $1 AND email IS NOT NULL'],
 ];
 
 /**

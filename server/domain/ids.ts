@@ -6,7 +6,8 @@ const RANDOM_CHARS = 16;
 
 export type IdPrefix =
   | 'cus' | 'idn' | 'cnv' | 'msg' | 'evt' | 'agt' | 'team' | 'att'
-  | 'mrg' | 'era' | 'note' | 'frm' | 'fsub' | 'ord' | 'iex';
+  | 'mrg' | 'era' | 'note' | 'frm' | 'fsub' | 'ord' | 'iex' | 'cnd'
+  | 'seg' | 'cmp' | 'aut';
 
 let lastTime = -1;
 let lastRandom: number[] = [];

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database';
 import { attachUploads, insertAttachments, type StoredFile } from './attachments';
+import { customerCreated, stopSequencesOnReply } from './automationTriggers';
 import type { DomainContext, DomainSettings, HubEvent } from './context';
 import {
   type Channel,
@@ -184,15 +185,18 @@ async function asCustomer<T>(
 ): Promise<T> {
   const at = ctx.now();
   const events: HubEvent[] = [];
+  let createdCustomerId: string | undefined;
   const result = await ctx.db.transaction(async (tx) => {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const { customer } = await resolveCustomer(tx, sender.identities, sender.customerName);
+      const { customer, created } = await resolveCustomer(tx, sender.identities, sender.customerName);
+      createdCustomerId = created ? customer.id : undefined;
       // A merge may have committed while we waited for the lock: the identities now name the survivor.
       if (!(await lockCustomer(tx, customer.id)).mergedInto) return work({ tx, customer, at, events, sla: ctx.settings.sla });
     }
     throw new HubError('unavailable', 'The customer is being merged; try again');
   });
   ctx.publish(events);
+  if (createdCustomerId) await customerCreated(ctx, createdCustomerId);
   return result;
 }
 
@@ -249,6 +253,8 @@ async function receiveMessage(
     conversation = await touchConversation(tx, conversation.id, { at, by: 'customer' });
     events.push({ type: 'conversation:updated', conversation });
   }
+  // A customer who writes has answered: their automated sequences stop (an auto-reply is no answer).
+  if (!received.email?.automated) await stopSequencesOnReply(tx, customer.id, at);
   await appendTimelineEvent(tx, {
     customerId: customer.id,
     at,

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database';
+import { orderPlaced } from './automationTriggers';
 import type { DomainContext } from './context';
 import { decodeCursor, type Page, pageOf } from './cursor';
 import { lockLiveCustomer } from './customers';
@@ -118,6 +119,7 @@ export async function placeOrder(ctx: DomainContext, customerId: string, input: 
   });
   // Asked for a repeat too: the first attempt may have committed and then failed to enqueue.
   await ctx.queues.recomputeRfm();
+  if (result.created) await orderPlaced(ctx, result.order);
   return result;
 }
 

@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import Koa from 'koa';
+import { adminConsole } from './adminConsole';
 import type { HttpDeps } from './deps';
 import { errorResponses } from './errors';
 import { openApiDocument } from './openapi';
 import { authRoutes } from './routes/auth';
+import { automationRoutes } from './routes/automations';
+import { campaignRoutes } from './routes/campaigns';
+import { campaignSendingRoutes } from './routes/campaignSending';
+import { campaignTrackingRoutes } from './routes/campaignTracking';
+import { cannedResponseRoutes } from './routes/cannedResponses';
 import { conversationRoutes } from './routes/conversations';
 import { customerCsvRoutes } from './routes/customerCsv';
 import { customerRoutes } from './routes/customers';
@@ -14,6 +20,7 @@ import { healthRoutes } from './routes/health';
 import { intentRoutes } from './routes/intents';
 import { operationsRoutes } from './routes/operations';
 import { orderRoutes } from './routes/orders';
+import { segmentRoutes } from './routes/segments';
 import { teamRoutes } from './routes/teams';
 import { widgetRoutes } from './routes/widget';
 
@@ -33,6 +40,14 @@ export function createRouter(deps: HttpDeps, publicUrl: string): Router {
   formRoutes(router, deps);
   intentRoutes(router, deps);
   teamRoutes(router, deps);
+  cannedResponseRoutes(router, deps);
+  segmentRoutes(router, deps);
+  campaignRoutes(router, deps, publicUrl);
+  campaignSendingRoutes(router, deps);
+  // Public: the links inside campaign mail (open pixel, tracked clicks, unsubscribe).
+  campaignTrackingRoutes(router, deps);
+  // Automated campaigns, and (public) the survey page their mail links to.
+  automationRoutes(router, deps);
   operationsRoutes(router, deps);
   emailRoutes(router, deps);
   widgetRoutes(router, deps);
@@ -43,7 +58,8 @@ export function createRouter(deps: HttpDeps, publicUrl: string): Router {
   return router;
 }
 
-export function createHttpApp(deps: HttpDeps, options: { publicUrl: string; trustProxy: boolean }): Koa {
+/** The hub's HTTP app; `adminConsoleDir` is where the built console is (admin/dist by default). */
+export function createHttpApp(deps: HttpDeps, options: { publicUrl: string; trustProxy: boolean; adminConsoleDir?: string }): Koa {
   const app = new Koa();
   // Only a trusted proxy may say who the client is: per-IP rate limits count ctx.ip.
   app.proxy = options.trustProxy;
@@ -61,6 +77,7 @@ export function createHttpApp(deps: HttpDeps, options: { publicUrl: string; trus
     deps.log[level]({ err: error, requestId: ctx?.state?.requestId }, 'response failed');
   });
   app.use(errorResponses(deps.log));
+  app.use(adminConsole(options.adminConsoleDir));
   app.use(router.routes());
   // Sets 405/501 with an Allow header (RFC 9110 §15.5.6); errorResponses adds the JSON body.
   app.use(router.allowedMethods());

@@ -12,6 +12,8 @@ export type HttpDeps = {
   crm: Config['crm'];
   /** Where the intent model is, for describing it (the server never loads the classifier). */
   intentModels: IntentModelLocation;
+  /** The hub's DATA_DIR: mail with no SMTP server configured is written under its outbox/. */
+  dataDir: string;
   /** For counters shared by every server process (rate limits); keys start with redisPrefix. */
   redis: Redis;
   redisPrefix: string;

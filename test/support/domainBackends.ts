@@ -84,6 +84,22 @@ export function recordingContext(db: Database) {
       checkSla: async (check) => {
         enqueued.push(`sla:${check.conversationId}:${check.target}:${check.stage}`);
       },
+      wakeSnoozed: async (conversationId, until) => {
+        enqueued.push(`snooze:${conversationId}:${until.toISOString()}`);
+      },
+      campaigns: {
+        start: async (campaignId) => void enqueued.push(`campaign-start:${campaignId}`),
+        enqueueSends: async (campaignId, recipientIds) => void enqueued.push(`campaign-sends:${campaignId}:${recipientIds.length}`),
+        setRate: async (campaignId, perSecond) => void enqueued.push(`campaign-rate:${campaignId}:${perSecond}`),
+        pause: async (campaignId) => void enqueued.push(`campaign-pause:${campaignId}`),
+        resume: async (campaignId) => void enqueued.push(`campaign-resume:${campaignId}`),
+        stop: async (campaignId) => void enqueued.push(`campaign-stop:${campaignId}`),
+        statsChanged: async (campaignId) => void enqueued.push(`campaign-stats:${campaignId}`),
+      },
+      automations: {
+        trigger: async (event) => void enqueued.push(`automation-trigger:${event.type}:${event.occurrence}`),
+        step: async (enrollmentId, step) => void enqueued.push(`automation-step:${enrollmentId}:${step}`),
+      },
     },
     now: () => new Date(start + 1000 * ++ticks),
     settings: { messageMaxLength: 10_000, attributeMaxBytes: 4096, defaultPhoneRegion: undefined, sla: DEFAULT_SLA_SETTINGS },

@@ -12,9 +12,10 @@ export type TestHub = Hub & { config: Config; stop: () => Promise<void> };
 
 /**
  * A real hub on a free port, on its own PostgreSQL database and Redis prefix, with an admin agent.
- * Pass `env` to override variables (e.g. share a DATABASE_URL/REDIS_PREFIX between two hubs).
+ * Pass `env` to override variables (e.g. share a DATABASE_URL/REDIS_PREFIX between two hubs), and
+ * `workers: false` when the workers run in a process of their own.
  */
-export async function startTestHub(env: NodeJS.ProcessEnv = {}): Promise<TestHub> {
+export async function startTestHub(env: NodeJS.ProcessEnv = {}, options: { workers: boolean } = { workers: true }): Promise<TestHub> {
   const database = env.DATABASE_URL ? undefined : await createTestDatabase();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hub-test-'));
   const config = loadConfig({
@@ -32,7 +33,7 @@ export async function startTestHub(env: NodeJS.ProcessEnv = {}): Promise<TestHub
     TRUST_PROXY: 'true',
     ...env,
   });
-  const hub = await startHub(config, createLogger(config), { workers: true });
+  const hub = await startHub(config, createLogger(config), options);
   return {
     ...hub,
     config,

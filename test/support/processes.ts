@@ -53,3 +53,37 @@ function parseLogLine(line: string): Record<string, unknown> | undefined {
     return undefined;
   }
 }
+
+export type WorkerProcess = { child: ChildProcess; output: string[]; exited: Promise<number | null> };
+
+/**
+ * Runs `workers/main.ts` as its own process (as `npm run start:workers` does) and resolves once
+ * its queues are ready ("workers ready" in its log). Tests kill it (SIGKILL) to play a crash.
+ */
+export function startWorkerProcess(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', DOTENV_CONFIG_QUIET: 'true', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the workers did not start within ${timeoutMs} ms:\n${output.join('\n')}`));
+    }, timeoutMs);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the workers exited with ${code} before they were ready:\n${output.join('\n')}`));
+    });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      output.push(line);
+      if (parseLogLine(line)?.msg === 'workers ready') {
+        clearTimeout(timer);
+        resolve({ child, output, exited });
+      }
+    });
+  });
+}

@@ -20,13 +20,14 @@ export type SignedInHub = Pick<Hub, 'url' | 'smtpPort' | 'db' | 'domain' | 'hand
 
 /**
  * This test file's hub and the admin signed in to it: started before its tests, stopped after
- * them. Read the fields inside tests and hooks (they exist once the hub has started).
+ * them. Read the fields inside tests and hooks (they exist once the hub has started). `env` may be
+ * a function, read when the hub starts (after the file's earlier beforeAll hooks, e.g. an SMTP sink).
  */
-export function signedInHub(env: NodeJS.ProcessEnv = {}): SignedInHub {
+export function signedInHub(env: NodeJS.ProcessEnv | (() => NodeJS.ProcessEnv) = {}, options?: { workers: boolean }): SignedInHub {
   let hub: TestHub | undefined;
   let agent: { token: string; id: string } | undefined;
   beforeAll(async () => {
-    hub = await startTestHub(env);
+    hub = await startTestHub(typeof env === 'function' ? env() : env, options);
     const signedIn = await login(hub.url);
     agent = { token: signedIn.token, id: signedIn.agent.id };
   });

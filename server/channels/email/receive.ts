@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
+import { recordCampaignBounce } from '../../domain/campaignTracking';
 import type { DomainContext } from '../../domain/context';
 import { findSentEmail, markEmailFailed } from '../../domain/delivery';
 import { HubError } from '../../domain/errors';
@@ -94,13 +95,17 @@ async function recordBounce(
   deps: EmailReceiverDeps,
   bounce: NonNullable<ReturnType<typeof parseBounce>>,
 ): Promise<ReceiveOutcome> {
+  const reason = [bounce.status, bounce.diagnostic].filter(Boolean).join(' ') || 'The message bounced';
   const messageId = await findSentEmail(deps.domain, bounce.originalMessageId);
+  // Not a reply: perhaps a campaign message, whose hard bounce suppresses the address.
+  if (!messageId && (await recordCampaignBounce(deps.domain, { originalMessageId: bounce.originalMessageId, permanent: bounce.permanent, reason }))) {
+    return { kind: 'bounce', messageId: undefined };
+  }
   if (!messageId) {
     deps.log.info({ originalMessageId: bounce.originalMessageId }, 'bounce for a message we did not send; ignored');
     return { kind: 'ignored', reason: 'bounce for an unknown message' };
   }
   if (bounce.permanent) {
-    const reason = [bounce.status, bounce.diagnostic].filter(Boolean).join(' ') || 'The message bounced';
     await markEmailFailed(deps.domain, messageId, { reason, source: 'bounce' });
   }
   return { kind: 'bounce', messageId };

@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Agent } from '../../domain/agents';
+import { customerCreated } from '../../domain/automationTriggers';
 import { getMerge, listMergesInto, mergeCustomers } from '../../domain/customerMerge';
 import { eraseCustomer, exportCustomer } from '../../domain/customerPrivacy';
 import { createCustomer, customerInputSchema, deleteCustomer, getCustomer, updateCustomer } from '../../domain/customers';
@@ -33,12 +34,14 @@ export function customerRoutes(router: Router, deps: HttpDeps): void {
 
   router.post('/api/customers', auth, jsonBody(), async (ctx) => {
     const { customer } = await createCustomer(db, settings, parseInput(customerInputSchema, ctx.request.body), 'create');
+    await customerCreated(deps.domain, customer.id);
     ctx.status = 201;
     ctx.body = customer;
   });
 
   router.post('/api/customers/upsert', auth, jsonBody(), async (ctx) => {
     const { customer, created } = await createCustomer(db, settings, parseInput(customerInputSchema, ctx.request.body), 'upsert');
+    if (created) await customerCreated(deps.domain, customer.id);
     ctx.status = created ? 201 : 200;
     ctx.body = customer;
   });

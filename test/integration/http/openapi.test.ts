@@ -34,6 +34,7 @@ beforeAll(async () => {
       email: hub.config.email,
       crm: hub.config.crm,
       intentModels: { configuredFile: hub.config.workers.intentModelFile, dataDir: hub.config.dataDir },
+      dataDir: hub.config.dataDir,
       redis,
       redisPrefix: hub.config.redisPrefix,
       operations: { queues: createQueueInspector(redis, hub.config.redisPrefix), metricsToken: undefined },
