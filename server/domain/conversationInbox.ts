@@ -22,6 +22,8 @@ export type ConversationFilter = {
   intent?: string | null;
   slaAtRisk?: boolean;
   tag?: string;
+  /** One customer's conversations. */
+  customerId?: string;
 };
 
 const RANK_OF: Record<Conversation['priority'], number> = { urgent: 0, high: 1, normal: 2, low: 3 };
@@ -81,6 +83,7 @@ export async function listConversations(
   else if (filter.intent !== undefined) conditions.push(`cv.intent = ${param(filter.intent)}`);
   if (filter.slaAtRisk) conditions.push(slaAtRisk(`${param(new Date(now.getTime() + SLA_AT_RISK_MS))}::timestamptz`));
   if (filter.tag !== undefined) conditions.push(`cv.tags @> ARRAY[${param(filter.tag)}]::text[]`);
+  if (filter.customerId !== undefined) conditions.push(`cv.customer_id = ${param(filter.customerId)}`);
   if (page.cursor) conditions.push(afterCursor(sort, page.cursor, param));
   const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
   // The page is chosen first, so the unread counts and previews are looked up for its rows only.

@@ -36,6 +36,7 @@ export const conversationListQuery = pageQuery.extend({
     .optional()
     .describe('true: open or pending with a first-response or resolution deadline within 30 minutes, or missed and not met'),
   tag: z.string().trim().min(1).max(50).optional(),
+  customer: z.string().min(1).max(100).optional().describe("A customer id: only that customer's conversations"),
   sort: z
     .enum(inboxSorts)
     .default('recent')

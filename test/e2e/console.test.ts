@@ -144,7 +144,7 @@ it('assigns, notes, inserts a canned response, corrects the intent and resolves'
   await eventually(async () => (await conversation(conversationId)).status, 'resolved');
 });
 
-it('types Chinese through an IME: Enter while composing never sends', async () => {
+it('types Chinese through an IME (Enter while composing never sends) and merges the earlier conversation in', async () => {
   // The last conversation was resolved: writing again opens a new one, which arrives live.
   await visitorSays('你好，我的帐篷还没到');
   await console_.getByTestId('conversation-item').filter({ hasText: '你好，我的帐篷还没到' }).click({ timeout: 15_000 });
@@ -165,6 +165,15 @@ it('types Chinese through an IME: Enter while composing never sends', async () =
   await sendReply(console_);
   await visitorReceives('您好，帐篷今天发货');
   await shot(console_, 'console-5-chinese');
+
+  // The earlier, resolved conversation of the same customer is offered for merging into this one.
+  const openId = new URL(console_.url()).pathname.split('/').pop()!;
+  await console_.getByTestId('action-merge').locator(`option[value="${conversationId}"]`).waitFor({ state: 'attached' });
+  await console_.getByTestId('action-merge').selectOption(conversationId);
+  await console_.getByTestId('merge-submit').click();
+  await console_.getByTestId('merge-confirm').click();
+  await eventually(async () => (await api().get(`/api/conversations/${conversationId}`)).body.mergedIntoId, openId);
+  await console_.getByTestId('thread').getByText('Hello, my tent order has not arrived yet').waitFor();
 });
 
 it('keeps the draft when the session ends and brings the agent back to it', async () => {

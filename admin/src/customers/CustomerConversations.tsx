@@ -3,20 +3,14 @@ import { http } from '../api/http';
 import type { Conversation, Page } from '../api/types';
 import { href, navigate } from '../router';
 import { conversationPath } from './CustomerTimeline';
-import type { TimelineEntry } from './customerShapes';
 import { formatDateTime } from './format';
 
 const PAGE_SIZE = 10;
 const CHANNELS: Record<string, string> = { chat: 'Chat', email: 'Email', form: 'Web form' };
 
-type Row = { id: string; openedAt: string; channel: string; subject: string | null; conversation: Conversation | null };
-
-/**
- * The customer's conversations. GET /api/conversations cannot filter by customer, so they come
- * from the timeline's `conversation.opened` events, then each is read for its status.
- */
+/** The customer's conversations, most recently active first: one GET /api/conversations?customer= a page. */
 export function CustomerConversations({ customerId, version }: { customerId: string; version: number }) {
-  const [rows, setRows] = useState<Row[]>([]);
+  const [rows, setRows] = useState<Conversation[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [state, setState] = useState<'loading' | 'idle' | 'error'>('loading');
   const [error, setError] = useState('');
@@ -24,22 +18,9 @@ export function CustomerConversations({ customerId, version }: { customerId: str
   const load = async (after: string | null, current = { live: true }) => {
     setState('loading');
     try {
-      const page = await http.get<Page<TimelineEntry>>(`/api/customers/${encodeURIComponent(customerId)}/timeline`, {
-        kind: 'conversation.opened',
-        limit: PAGE_SIZE,
-        cursor: after,
-      });
-      const found = await Promise.all(
-        page.items.map(async (event): Promise<Row> => {
-          const id = event.reference ?? '';
-          const conversation = await http.get<Conversation>(`/api/conversations/${encodeURIComponent(id)}`).catch(() => null);
-          const channel = typeof event.data.channel === 'string' ? event.data.channel : 'chat';
-          const subject = typeof event.data.subject === 'string' ? event.data.subject : null;
-          return { id, openedAt: event.at, channel, subject, conversation };
-        }),
-      );
+      const page = await http.get<Page<Conversation>>('/api/conversations', { customer: customerId, limit: PAGE_SIZE, cursor: after });
       if (!current.live) return;
-      setRows((before) => (after ? [...before, ...found] : found));
+      setRows((before) => (after ? [...before, ...page.items] : page.items));
       setCursor(page.nextCursor);
       setState('idle');
     } catch (failure) {
@@ -63,26 +44,26 @@ export function CustomerConversations({ customerId, version }: { customerId: str
         Conversations
       </h3>
       <ul class="cust-convs">
-        {rows.map((row) => {
-          const conversation = row.conversation;
-          const status = conversation ? (conversation.mergedIntoId ? 'merged' : conversation.status) : null;
+        {rows.map((conversation) => {
+          const status = conversation.mergedIntoId ? 'merged' : conversation.status;
+          const channel = CHANNELS[conversation.channel] ?? conversation.channel;
           return (
-            <li key={row.id}>
+            <li key={conversation.id}>
               <a
-                href={href(conversationPath(row.id))}
+                href={href(conversationPath(conversation.id))}
                 onClick={(event) => {
                   event.preventDefault();
-                  navigate(conversationPath(row.id));
+                  navigate(conversationPath(conversation.id));
                 }}
               >
                 <span class="cust-conv-top">
-                  <span class="cust-conv-title">{conversation?.subject || row.subject || `${CHANNELS[row.channel] ?? row.channel} conversation`}</span>
-                  {status && <span class={`chip status-${status}`}>{status}</span>}
+                  <span class="cust-conv-title">{conversation.subject || `${channel} conversation`}</span>
+                  <span class={`chip status-${status}`}>{status}</span>
                 </span>
                 <span class="muted cust-conv-meta">
-                  {CHANNELS[row.channel] ?? row.channel} · opened <time dateTime={row.openedAt}>{formatDateTime(row.openedAt)}</time>
+                  {channel} · opened <time dateTime={conversation.createdAt}>{formatDateTime(conversation.createdAt)}</time>
                 </span>
-                {conversation?.lastMessage && <span class="cust-conv-last">{conversation.lastMessage.body}</span>}
+                {conversation.lastMessage && <span class="cust-conv-last">{conversation.lastMessage.body}</span>}
               </a>
             </li>
           );

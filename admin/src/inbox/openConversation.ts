@@ -2,6 +2,7 @@ import { http } from '../api/http';
 import { onLive } from '../api/live';
 import type { Conversation } from '../api/types';
 import { toast } from '../components/Toasts';
+import { loadThread } from '../conversation/threadStore';
 import { createStore } from '../store';
 import { applyConversation, inbox, isOlder, refreshCountsSoon, setOpenConversation } from './inboxStore';
 
@@ -61,7 +62,12 @@ export const changeConversation = (id: string, change: Record<string, unknown>, 
 
 export const correctIntent = (id: string, intent: string) => act(() => http.put<Conversation>(`${path(id)}/intent`, { intent }), 'Intent corrected');
 
-export const mergeInto = (id: string, sourceId: string) => act(() => http.post<Conversation>(`${path(id)}/merge`, { sourceId }), 'Conversations merged');
+/** Merges another conversation in; the thread is read again, since the moved messages come with no live event. */
+export async function mergeInto(id: string, sourceId: string) {
+  const merged = await act(() => http.post<Conversation>(`${path(id)}/merge`, { sourceId }), 'Conversations merged');
+  if (merged) void loadThread(id);
+  return merged;
+}
 
 /** The `e` shortcut and the Resolve button. */
 export const resolveConversation = (id: string) => changeConversation(id, { status: 'resolved' }, 'Resolved');

@@ -95,7 +95,7 @@ export const conversationsApi: ApiSection = {
     '/api/conversations': {
       get: {
         summary: 'The inbox: most recently active first, or by priority',
-        description: 'Filters combine (AND). Cursors work for both sorts; a cursor belongs to the sort that issued it.',
+        description: 'Filters combine (AND); `customer` lists one customer\'s conversations. Cursors work for both sorts; a cursor belongs to the sort that issued it.',
         ...secured,
         parameters: queryParameters(conversationListQuery),
         responses: { ...ok('A page of conversations', page('Conversation')), ...errors(400, 401) },

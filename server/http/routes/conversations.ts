@@ -17,7 +17,7 @@ export function conversationRoutes(router: Router, deps: HttpDeps): void {
   const auth = requireAgent(deps);
 
   router.get('/api/conversations', auth, async (ctx) => {
-    const { status, assignee, snoozed, team, intent, slaAtRisk, tag, sort, cursor, limit } = parseInput(conversationListQuery, ctx.query);
+    const { status, assignee, snoozed, team, intent, slaAtRisk, tag, customer, sort, cursor, limit } = parseInput(conversationListQuery, ctx.query);
     const me = ctx.state.agent as Agent;
     const filter = {
       statuses: status,
@@ -27,6 +27,7 @@ export function conversationRoutes(router: Router, deps: HttpDeps): void {
       intent: intent === 'unknown' ? null : intent,
       slaAtRisk,
       tag,
+      customerId: customer,
     };
     ctx.body = await listConversations(deps.domain.db, filter, { cursor, limit, sort }, deps.domain.now());
   });

@@ -132,6 +132,16 @@ describe('the inbox: filters, sorts and counts', () => {
     expect(await listed(`team=${teams.mine}&assignee=none`)).toEqual([]);
   });
 
+  it("filters by a customer: that customer's conversations only, combined with the other filters", async () => {
+    const customerOf = async (id: string) => (await conversation(id)).customerId as string;
+    const [first, second] = [await customerOf(ids.a), await customerOf(ids.b)];
+    expect(first).not.toBe(second);
+    expect(await listed(`customer=${first}`)).toEqual([ids.a]);
+    expect(await listed(`customer=${second}`)).toEqual([ids.b]);
+    expect(await listed(`customer=${second}&status=resolved`)).toEqual([]);
+    expect(await listed('customer=cus_nobody')).toEqual([]);
+  });
+
   it('sorts by priority (urgent first), then the customer waiting longest, then id', async () => {
     const { a, b, c, d, f } = ids;
     expect(await listed('status=open,pending&sort=priority')).toEqual([f, a, c, b, d]);
