@@ -214,14 +214,17 @@ async function materialiseRecipients(tx: Queryable, row: StateRow): Promise<void
 }
 
 /**
- * sending -> sent once no recipient is queued or being sent; true when this call finished it. An
- * automation's current step is never finished: enrollments keep adding recipients to it.
+ * sending -> sent once no recipient is queued, being sent or awaiting the server's answer; true when
+ * this call finished it. An automation's current step is never finished: enrollments keep adding
+ * recipients to it.
  */
 export async function finishCampaignIfDone(ctx: DomainContext, campaignId: string): Promise<boolean> {
   const rows = await ctx.db.query(
     `UPDATE campaigns SET status = 'sent', finished_at = $2, updated_at = $2
       WHERE id = $1 AND status = 'sending'
         AND NOT EXISTS (SELECT 1 FROM campaign_recipients WHERE campaign_id = $1 AND status IN ('queued', 'sending'))
+        -- Marked sent before the final dot and still waiting for the server's answer: a refusal would undo it.
+        AND NOT EXISTS (SELECT 1 FROM campaign_recipients WHERE campaign_id = $1 AND status = 'sent' AND lease_until > now())
         AND NOT EXISTS (SELECT 1 FROM automation_steps WHERE campaign_id = $1)
       RETURNING id`,
     [campaignId, ctx.now()],
