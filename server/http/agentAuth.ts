@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { getAgent } from '../domain/agents';
+import { type Agent, getAgent } from '../domain/agents';
 import { verifyAgentToken } from '../domain/agentTokens';
 import { HubError } from '../domain/errors';
 import { tokenRevocations } from '../realtime/tokenRevocations';
@@ -20,6 +20,14 @@ export function requireAgent(deps: HttpDeps): Middleware {
     if (await revocations.isRevoked(claims.tokenId)) throw new HubError('unauthorized', 'The agent token was signed out');
     ctx.state.agent = await getAgent(deps.domain.db, claims.agentId);
     ctx.state.token = claims;
+    await next();
+  };
+}
+
+/** After requireAgent: only admins pass; anyone else gets 403 `forbidden` saying what they may not do. */
+export function requireAdmin(refusal: string): Middleware {
+  return async (ctx, next) => {
+    if ((ctx.state.agent as Agent).role !== 'admin') throw new HubError('forbidden', refusal);
     await next();
   };
 }

@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { Context, Middleware } from 'koa';
+import type { Context } from 'koa';
 import type { Agent } from '../../domain/agents';
 import {
   type AutomationDefaults,
@@ -13,9 +13,8 @@ import {
   updateAutomation,
 } from '../../domain/automations';
 import { answerSurvey } from '../../domain/automationSurvey';
-import { HubError } from '../../domain/errors';
 import { parseInput } from '../../domain/parseInput';
-import { requireAgent } from '../agentAuth';
+import { requireAdmin, requireAgent } from '../agentAuth';
 import type { HttpDeps } from '../deps';
 import { jsonBody } from '../requestBody';
 import { notFound, page } from './campaignTracking';
@@ -23,10 +22,7 @@ import { notFound, page } from './campaignTracking';
 /** Automated campaigns (agents read, admins write), and the public survey page of their mail. */
 export function automationRoutes(router: Router, deps: HttpDeps): void {
   const auth = requireAgent(deps);
-  const adminOnly: Middleware = async (ctx, next) => {
-    if ((ctx.state.agent as Agent).role !== 'admin') throw new HubError('forbidden', 'Only admins may change automations');
-    await next();
-  };
+  const adminOnly = requireAdmin('Only admins may change automations');
   const { domain } = deps;
   const defaults: AutomationDefaults = { from: { email: deps.email.supportAddresses[0]!, name: deps.email.fromName } };
   const agentId = (ctx: Context) => (ctx.state.agent as Agent).id;

@@ -1,22 +1,17 @@
 import type Router from '@koa/router';
-import type { Middleware } from 'koa';
-import type { Agent } from '../../domain/agents';
 import { cancelCampaign, pauseCampaign, resumeCampaign, scheduleCampaign, scheduleRequest } from '../../domain/campaignSending';
 import { campaignStats, listRecipients, recipientListQuery } from '../../domain/campaignStats';
 import { HubError } from '../../domain/errors';
 import { parseInput } from '../../domain/parseInput';
 import { listSuppressions, removeSuppression, suppressAddress, suppressionInputSchema, suppressionListQuery } from '../../domain/suppressions';
-import { requireAgent } from '../agentAuth';
+import { requireAdmin, requireAgent } from '../agentAuth';
 import type { HttpDeps } from '../deps';
 import { jsonBody } from '../requestBody';
 
 /** Sending a campaign (schedule, pause, resume, cancel), its figures and recipients, and the suppression list. */
 export function campaignSendingRoutes(router: Router, deps: HttpDeps): void {
   const auth = requireAgent(deps);
-  const adminOnly: Middleware = async (ctx, next) => {
-    if ((ctx.state.agent as Agent).role !== 'admin') throw new HubError('forbidden', 'Only admins may send campaigns or change the suppression list');
-    await next();
-  };
+  const adminOnly = requireAdmin('Only admins may send campaigns or change the suppression list');
   const { domain } = deps;
   const existing = async (campaignId: string) => {
     const [row] = await domain.db.query('SELECT id FROM campaigns WHERE id = $1', [campaignId]);

@@ -1,5 +1,4 @@
 import type Router from '@koa/router';
-import type { Middleware } from 'koa';
 import { campaignTestMailer } from '../../channels/email/campaignTestMail';
 import { splitAddress } from '../../channels/email/addresses';
 import type { Agent } from '../../domain/agents';
@@ -15,22 +14,17 @@ import {
   listCampaigns,
   updateCampaign,
 } from '../../domain/campaigns';
-import { HubError } from '../../domain/errors';
 import { parseInput } from '../../domain/parseInput';
-import { requireAgent } from '../agentAuth';
+import { requireAdmin, requireAgent } from '../agentAuth';
 import type { HttpDeps } from '../deps';
 import { jsonBody } from '../requestBody';
 
 /** Campaign drafts, their preview and test send; the state actions and stats live with sending. */
 export function campaignRoutes(router: Router, deps: HttpDeps, publicUrl: string): void {
   const auth = requireAgent(deps);
-  const adminOnly: Middleware = async (ctx, next) => {
-    if ((ctx.state.agent as Agent).role !== 'admin') throw new HubError('forbidden', 'Only admins may change or send campaigns');
-    await next();
-  };
+  const adminOnly = requireAdmin('Only admins may change or send campaigns');
   const db = deps.domain.db;
   const rules: CampaignRules = { smtpAccounts: Object.keys(deps.email.campaignAccounts) };
-  // The outbox of an account without SMTP (the embedded default) is DATA_DIR/outbox, beside the models.
   const sendTestMail = campaignTestMailer(deps.email.campaignAccounts, deps.dataDir);
   const messageIdDomain = splitAddress(deps.email.supportAddresses[0]!).domain;
 

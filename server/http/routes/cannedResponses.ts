@@ -1,6 +1,4 @@
 import type Router from '@koa/router';
-import type { Middleware } from 'koa';
-import type { Agent } from '../../domain/agents';
 import {
   cannedResponseInputSchema,
   cannedResponsePatchSchema,
@@ -10,19 +8,15 @@ import {
   listCannedResponses,
   updateCannedResponse,
 } from '../../domain/cannedResponses';
-import { HubError } from '../../domain/errors';
 import { parseInput } from '../../domain/parseInput';
-import { requireAgent } from '../agentAuth';
+import { requireAdmin, requireAgent } from '../agentAuth';
 import type { HttpDeps } from '../deps';
 import { jsonBody } from '../requestBody';
 
 /** Canned responses: every agent reads them, admins write them. */
 export function cannedResponseRoutes(router: Router, deps: HttpDeps): void {
   const auth = requireAgent(deps);
-  const adminOnly: Middleware = async (ctx, next) => {
-    if ((ctx.state.agent as Agent).role !== 'admin') throw new HubError('forbidden', 'Only admins may change canned responses');
-    await next();
-  };
+  const adminOnly = requireAdmin('Only admins may change canned responses');
 
   router.get('/api/canned-responses', auth, async (ctx) => {
     const { q } = parseInput(cannedResponseQuery, ctx.query);

@@ -1,14 +1,13 @@
 import type Router from '@koa/router';
-import type { Context, Middleware } from 'koa';
+import type { Context } from 'koa';
 import { type FormOutcome, receiveFormSubmission, submissionLimits } from '../../channels/forms/formInbound';
 import { parseSubmission } from '../../channels/forms/parseSubmission';
-import type { Agent } from '../../domain/agents';
 import { HubError } from '../../domain/errors';
 import { listFormSubmissions } from '../../domain/formSubmissions';
 import { createForm, deleteForm, type Form, formInputSchema, formPatchSchema, getFormByKey, listForms, updateForm } from '../../domain/forms';
 import { clientIdSchema } from '../../domain/messageInput';
 import { parseInput } from '../../domain/parseInput';
-import { requireAgent } from '../agentAuth';
+import { requireAdmin, requireAgent } from '../agentAuth';
 import type { HttpDeps } from '../deps';
 import { enforceRateLimits } from '../rateLimit';
 import { jsonBody } from '../requestBody';
@@ -56,10 +55,7 @@ export function formRoutes(router: Router, deps: HttpDeps): void {
     respond(ctx, form, outcome);
   });
 
-  const adminOnly: Middleware = async (ctx, next) => {
-    if ((ctx.state.agent as Agent).role !== 'admin') throw new HubError('forbidden', 'Only admins may change forms');
-    await next();
-  };
+  const adminOnly = requireAdmin('Only admins may change forms');
 
   router.get('/api/forms', auth, async (ctx) => {
     ctx.body = { items: await listForms(db) };

@@ -1,12 +1,11 @@
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
-import type { Agent } from '../../domain/agents';
 import { constantTimeEqual } from '../../domain/constantTimeEqual';
 import { HubError } from '../../domain/errors';
 import { readJobTimings } from '../../operations/jobTimings';
 import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from '../../operations/prometheus';
 import { queueNames } from '../../operations/queueInspector';
-import { requireAgent } from '../agentAuth';
+import { requireAdmin, requireAgent } from '../agentAuth';
 import type { HttpDeps } from '../deps';
 
 /** How many of each queue's newest failed jobs the admin listing shows. */
@@ -32,10 +31,7 @@ export function operationsRoutes(router: Router, deps: HttpDeps): void {
     ctx.body = renderMetrics({ counts, timings, residentMemoryBytes: process.memoryUsage.rss(), uptimeSeconds: process.uptime() });
   });
 
-  const adminOnly: Middleware = async (ctx, next) => {
-    if ((ctx.state.agent as Agent).role !== 'admin') throw new HubError('forbidden', 'Only admins may inspect the queues');
-    await next();
-  };
+  const adminOnly = requireAdmin('Only admins may inspect the queues');
   const auth = requireAgent(deps);
 
   router.get('/api/admin/queues', auth, adminOnly, async (ctx) => {

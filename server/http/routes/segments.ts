@@ -1,7 +1,4 @@
 import type Router from '@koa/router';
-import type { Middleware } from 'koa';
-import type { Agent } from '../../domain/agents';
-import { HubError } from '../../domain/errors';
 import { parseInput } from '../../domain/parseInput';
 import {
   createSegment,
@@ -14,17 +11,14 @@ import {
   segmentPreviewSchema,
   updateSegment,
 } from '../../domain/segments';
-import { requireAgent } from '../agentAuth';
+import { requireAdmin, requireAgent } from '../agentAuth';
 import type { HttpDeps } from '../deps';
 import { jsonBody } from '../requestBody';
 
 /** Segments: every agent reads and previews them, admins write them. */
 export function segmentRoutes(router: Router, deps: HttpDeps): void {
   const auth = requireAgent(deps);
-  const adminOnly: Middleware = async (ctx, next) => {
-    if ((ctx.state.agent as Agent).role !== 'admin') throw new HubError('forbidden', 'Only admins may change segments');
-    await next();
-  };
+  const adminOnly = requireAdmin('Only admins may change segments');
   const db = deps.domain.db;
 
   router.get('/api/segments', auth, async (ctx) => {

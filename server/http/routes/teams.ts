@@ -1,22 +1,16 @@
 import type Router from '@koa/router';
-import type { Middleware } from 'koa';
 import { addAgent, agentInputSchema, agentPatchSchema, listRoster, type RosterAgent, updateAgent } from '../../domain/agentRoster';
-import type { Agent } from '../../domain/agents';
-import { HubError } from '../../domain/errors';
 import { parseInput } from '../../domain/parseInput';
 import { createTeam, deleteTeam, listTeams, setTeamMembers, teamInputSchema, teamMembersSchema, teamPatchSchema, updateTeam } from '../../domain/teams';
 import { presenceReader } from '../../realtime/presence';
-import { requireAgent } from '../agentAuth';
+import { requireAdmin, requireAgent } from '../agentAuth';
 import type { HttpDeps } from '../deps';
 import { jsonBody } from '../requestBody';
 
 /** Teams and agents: who handles which conversations, and who is online to take them. */
 export function teamRoutes(router: Router, deps: HttpDeps): void {
   const auth = requireAgent(deps);
-  const adminOnly: Middleware = async (ctx, next) => {
-    if ((ctx.state.agent as Agent).role !== 'admin') throw new HubError('forbidden', 'Only admins may change teams and agents');
-    await next();
-  };
+  const adminOnly = requireAdmin('Only admins may change teams and agents');
   const presence = presenceReader(deps.redis, deps.redisPrefix);
   const withPresence = async (agents: RosterAgent[]) => {
     const states = await presence.read(agents.map((agent) => agent.id));

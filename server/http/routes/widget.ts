@@ -1,16 +1,14 @@
 import { createReadStream } from 'node:fs';
 import type Router from '@koa/router';
-import type { Middleware } from 'koa';
 import { storedFilePath, storeFiles } from '../../channels/email/attachmentStore';
 import { parseSubmission } from '../../channels/forms/parseSubmission';
-import type { Agent } from '../../domain/agents';
 import { getCustomerChatAttachment, insertAttachments } from '../../domain/attachments';
 import { isWithinBusinessHours } from '../../domain/businessHours';
 import { HubError } from '../../domain/errors';
 import { customerOfVisitor } from '../../domain/visitors';
 import { listWidgetSettings, saveWidgetSettings, widgetSettingsFor } from '../../domain/widgetSettings';
 import { presenceReader } from '../../realtime/presence';
-import { requireAgent } from '../agentAuth';
+import { requireAdmin, requireAgent } from '../agentAuth';
 import type { HttpDeps } from '../deps';
 import { jsonBody } from '../requestBody';
 import { widgetBundle } from '../widgetBundle';
@@ -56,10 +54,7 @@ export function widgetRoutes(router: Router, deps: HttpDeps): void {
     };
   });
 
-  const adminOnly: Middleware = async (ctx, next) => {
-    if ((ctx.state.agent as Agent).role !== 'admin') throw new HubError('forbidden', 'Only admins may change the widget');
-    await next();
-  };
+  const adminOnly = requireAdmin('Only admins may change the widget');
 
   router.get('/api/admin/widget/settings', auth, adminOnly, async (ctx) => {
     ctx.body = { items: await listWidgetSettings(db) };
