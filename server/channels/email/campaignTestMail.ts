@@ -1,10 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type { CampaignSmtpAccount } from '../../campaignSmtpAccounts';
 import { DEFAULT_SMTP_ACCOUNT } from '../../campaignSmtpAccounts';
 import type { CampaignTestMail } from '../../domain/campaignPreview';
 import { HubError } from '../../domain/errors';
+import { emlOutbox } from './emlOutbox';
 import { isPermanentFailure } from './outbound';
 
 /**
@@ -13,9 +12,10 @@ import { isPermanentFailure } from './outbound';
  * the .eml under DATA_DIR/outbox, as replies do. A test send is rare, so no pool is kept.
  */
 export function campaignTestMailer(accounts: Readonly<Record<string, CampaignSmtpAccount>>, dataDir: string) {
+  const outbox = emlOutbox(dataDir);
   return async (mail: CampaignTestMail): Promise<void> => {
     const account = accounts[mail.smtpAccount ?? DEFAULT_SMTP_ACCOUNT];
-    const message: SendMailOptions = {
+    const message: SendMailOptions & { messageId: string } = {
       messageId: mail.messageId,
       from: { name: mail.from.name, address: mail.from.email },
       to: mail.to,
@@ -24,14 +24,7 @@ export function campaignTestMailer(accounts: Readonly<Record<string, CampaignSmt
       text: mail.text || undefined,
       headers: { 'X-Campaign-Test': 'yes' },
     };
-    if (!account?.url) {
-      const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
-      const { message: raw } = (await transport.sendMail(message)) as { message: Buffer };
-      const outbox = path.join(dataDir, 'outbox');
-      mkdirSync(outbox, { recursive: true });
-      writeFileSync(path.join(outbox, `${mail.messageId.replace(/[<>]/g, '')}.eml`), raw);
-      return;
-    }
+    if (!account?.url) return outbox.write(message);
     const transport = nodemailer.createTransport(account.url);
     try {
       await transport.sendMail(message);

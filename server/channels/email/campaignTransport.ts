@@ -1,10 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { CampaignSmtpAccount } from '../../campaignSmtpAccounts';
 import type { CampaignMail } from './campaignMail';
+import { emlOutbox } from './emlOutbox';
 
 /** The sender's commit point for one message: it goes out only if this resolves. */
 export type CommitBeforeEnd = () => Promise<void>;
@@ -67,17 +66,14 @@ export function createCampaignTransport(account: CampaignSmtpAccount, dataDir: s
       close: () => transport.close(),
     };
   }
-  const outbox = path.join(dataDir, 'outbox');
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const outbox = emlOutbox(dataDir);
   return {
     send: async (mail, commit) => {
-      const { message } = (await transport.sendMail(toNodemailer(mail))) as { message: Buffer };
-      mkdirSync(outbox, { recursive: true });
-      // Named by Message-ID: written again after a crash, it replaces itself.
-      writeFileSync(path.join(outbox, `${mail.messageId.replace(/[<>]/g, '')}.eml`), message);
+      // Written again after a crash, the file replaces itself.
+      await outbox.write(toNodemailer(mail));
       await commit();
     },
-    close: () => transport.close(),
+    close: outbox.close,
   };
 }
 
@@ -105,6 +101,6 @@ function once(commit: CommitBeforeEnd): CommitBeforeEnd {
   };
 }
 
-function toNodemailer(mail: CampaignMail): SendMailOptions {
+function toNodemailer(mail: CampaignMail): SendMailOptions & { messageId: string } {
   return { messageId: mail.messageId, from: mail.from, to: mail.to, subject: mail.subject, html: mail.html, text: mail.text, headers: mail.headers };
 }

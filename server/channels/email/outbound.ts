@@ -1,10 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type { Config } from '../../config';
 import type { ReplyContext } from '../../domain/emailThreads';
 import type { Message } from '../../domain/messages';
 import { replyAddress, splitAddress } from './addresses';
+import { emlOutbox } from './emlOutbox';
 
 export type OutgoingEmail = {
   messageId: string;
@@ -52,19 +51,11 @@ export function createMailTransport(config: Pick<Config, 'dataDir'> & { email: P
       close: () => transport.close(),
     };
   }
-  const outbox = path.join(config.dataDir, 'outbox');
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
-  return {
-    send: async (mail) => {
-      const { message } = (await transport.sendMail(toNodemailer(mail))) as { message: Buffer };
-      mkdirSync(outbox, { recursive: true });
-      writeFileSync(path.join(outbox, `${mail.messageId.replace(/[<>]/g, '')}.eml`), message);
-    },
-    close: () => transport.close(),
-  };
+  const outbox = emlOutbox(config.dataDir);
+  return { send: (mail) => outbox.write(toNodemailer(mail)), close: outbox.close };
 }
 
-function toNodemailer(mail: OutgoingEmail): SendMailOptions {
+function toNodemailer(mail: OutgoingEmail): SendMailOptions & { messageId: string } {
   return {
     messageId: mail.messageId,
     from: mail.from,
