@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
 import { http } from '../api/http';
 import type { Conversation, Page } from '../api/types';
+import { usePages } from '../api/usePages';
 import { href, navigate } from '../router';
 import { conversationPath } from './CustomerTimeline';
 import { formatDateTime } from './format';
@@ -10,33 +10,10 @@ const CHANNELS: Record<string, string> = { chat: 'Chat', email: 'Email', form: '
 
 /** The customer's conversations, most recently active first: one GET /api/conversations?customer= a page. */
 export function CustomerConversations({ customerId, version }: { customerId: string; version: number }) {
-  const [rows, setRows] = useState<Conversation[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [state, setState] = useState<'loading' | 'idle' | 'error'>('loading');
-  const [error, setError] = useState('');
-
-  const load = async (after: string | null, current = { live: true }) => {
-    setState('loading');
-    try {
-      const page = await http.get<Page<Conversation>>('/api/conversations', { customer: customerId, limit: PAGE_SIZE, cursor: after });
-      if (!current.live) return;
-      setRows((before) => (after ? [...before, ...page.items] : page.items));
-      setCursor(page.nextCursor);
-      setState('idle');
-    } catch (failure) {
-      if (!current.live) return;
-      setError((failure as Error).message);
-      setState('error');
-    }
-  };
-
-  useEffect(() => {
-    const current = { live: true };
-    void load(null, current);
-    return () => {
-      current.live = false;
-    };
-  }, [customerId, version]);
+  const { items: rows, state, error, hasMore, more, reload } = usePages(
+    (cursor) => http.get<Page<Conversation>>('/api/conversations', { customer: customerId, limit: PAGE_SIZE, cursor }),
+    [customerId, version],
+  );
 
   return (
     <section class="cust-section" aria-labelledby={`conversations-${customerId}`}>
@@ -74,13 +51,13 @@ export function CustomerConversations({ customerId, version }: { customerId: str
       {state === 'error' && (
         <p class="field-error" role="alert">
           {error}{' '}
-          <button type="button" class="link" onClick={() => void load(null)}>
+          <button type="button" class="link" onClick={reload}>
             Retry
           </button>
         </p>
       )}
-      {state === 'idle' && cursor && (
-        <button type="button" class="link" onClick={() => void load(cursor)}>
+      {state === 'idle' && hasMore && (
+        <button type="button" class="link" onClick={more}>
           Show more conversations
         </button>
       )}

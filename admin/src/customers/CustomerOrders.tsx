@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
 import { http } from '../api/http';
 import type { Page } from '../api/types';
+import { usePages } from '../api/usePages';
 import type { Order } from './customerShapes';
 import { formatDate, formatMoney } from './format';
 
@@ -8,33 +8,10 @@ const PAGE_SIZE = 5;
 
 /** The customer's orders, newest first, a few at a time. */
 export function CustomerOrders({ customerId, version }: { customerId: string; version: number }) {
-  const [orders, setOrders] = useState<Order[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [state, setState] = useState<'loading' | 'idle' | 'error'>('loading');
-  const [error, setError] = useState('');
-
-  const load = async (after: string | null, current: { live: boolean } = { live: true }) => {
-    setState('loading');
-    try {
-      const page = await http.get<Page<Order>>(`/api/customers/${encodeURIComponent(customerId)}/orders`, { limit: PAGE_SIZE, cursor: after });
-      if (!current.live) return;
-      setOrders((before) => (after ? [...before, ...page.items] : page.items));
-      setCursor(page.nextCursor);
-      setState('idle');
-    } catch (failure) {
-      if (!current.live) return;
-      setError((failure as Error).message);
-      setState('error');
-    }
-  };
-
-  useEffect(() => {
-    const current = { live: true };
-    void load(null, current);
-    return () => {
-      current.live = false;
-    };
-  }, [customerId, version]);
+  const { items: orders, state, error, hasMore, more, reload } = usePages(
+    (cursor) => http.get<Page<Order>>(`/api/customers/${encodeURIComponent(customerId)}/orders`, { limit: PAGE_SIZE, cursor }),
+    [customerId, version],
+  );
 
   return (
     <section class="cust-section" aria-labelledby={`orders-${customerId}`}>
@@ -60,14 +37,14 @@ export function CustomerOrders({ customerId, version }: { customerId: string; ve
       {state === 'error' && (
         <p class="field-error" role="alert">
           {error}{' '}
-          <button type="button" class="link" onClick={() => void load(null)}>
+          <button type="button" class="link" onClick={reload}>
             Retry
           </button>
         </p>
       )}
       {state === 'loading' && <p class="muted">Loading orders…</p>}
-      {state === 'idle' && cursor && (
-        <button type="button" class="link" onClick={() => void load(cursor)}>
+      {state === 'idle' && hasMore && (
+        <button type="button" class="link" onClick={more}>
           Show more orders
         </button>
       )}
