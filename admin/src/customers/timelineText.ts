@@ -26,6 +26,10 @@ export function describeEvent(event: TimelineEntry, agentName: (id: string) => s
       return view(data.status === 'closed' ? 'Conversation closed' : 'Conversation resolved', 'info', by(data.by) ? `by ${by(data.by)}` : undefined);
     case 'conversation.reopened':
       return view('Conversation reopened', 'info');
+    case 'conversation.merged': {
+      const moved = typeof data.movedMessages === 'number' ? `${data.movedMessages} message${data.movedMessages === 1 ? '' : 's'} moved in` : undefined;
+      return view(`Another conversation merged in${by(data.by) ? ` by ${by(data.by)}` : ''}`, 'info', moved);
+    }
     case 'conversation.intent_corrected':
       return view('Intent corrected', 'info', `${text(data.from) || 'unknown'} → ${text(data.to)}${by(data.agentId) ? ` by ${by(data.agentId)}` : ''}`);
     case 'conversation.rated': {
